@@ -1,0 +1,71 @@
+"""Every page needs a signed-in user unless it is listed here as public."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open. A new public page is added here on purpose, never by accident.
+PUBLIC_URL_NAMES = {"home", "accessibility", "healthz", "login", "logout"}
+
+SAMPLE_VALUES = {
+    "int": 1,
+    "slug": "a-slug",
+    "str": "a-string",
+    "path": "a/path",
+    "uuid": uuid.uuid4(),
+}
+
+
+def _named_routes(patterns=None, namespace=""):
+    """(full URL name, sample kwargs) for every named route outside the admin site."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            converters = getattr(entry.pattern, "converters", {})
+            kwargs = {
+                name: SAMPLE_VALUES.get(type(conv).__name__.removesuffix("Converter").lower(), 1)
+                for name, conv in converters.items()
+            }
+            yield f"{namespace}{entry.name}", kwargs
+
+
+PRIVATE_ROUTES = sorted(
+    (name, kwargs) for name, kwargs in _named_routes() if name not in PUBLIC_URL_NAMES
+)
+
+
+def test_the_sweep_finds_private_pages():
+    assert ("password_change", {}) in PRIVATE_ROUTES
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), PRIVATE_ROUTES, ids=[n for n, _ in PRIVATE_ROUTES])
+def test_anonymous_users_are_sent_to_sign_in(client, url_name, kwargs):
+    url = reverse(url_name, kwargs=kwargs)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "sign_in"),
+    [("admin:index", "admin:login"), ("admin:auth_user_changelist", "login")],
+)
+def test_anonymous_users_are_sent_from_the_admin_site_to_sign_in(client, url_name, sign_in):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"{reverse(sign_in)}?next=")
+
+
+@pytest.mark.parametrize("url_name", sorted(PUBLIC_URL_NAMES - {"logout"}))
+def test_public_pages_open_without_signing_in(client, url_name):
+    assert client.get(reverse(url_name)).status_code == 200
