@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 # (URL name, label) of the sections in the service navigation, in order.
-NAVIGATION = [("home", "Home")]
+NAVIGATION = [("home", "Home"), ("partnerships:partnership-list", "Partnerships")]
 
 
 def service(request):

@@ -53,4 +53,8 @@ def load_logins() -> list[DemoLogin]:
 
 
 def load_world() -> list[DemoLogin]:
-    return load_logins()
+    from partnerships import demo as partnerships_demo
+
+    logins = load_logins()
+    partnerships_demo.load()
+    return logins

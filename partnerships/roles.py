@@ -18,10 +18,29 @@ class Role(TextChoices):
 
 
 # role -> {"app_label.model": actions}. Models that do not exist yet are skipped.
+EDIT = ("add", "change", "delete", "view")
+VIEW = ("view",)
+STRUCTURE_MODELS = [
+    "partnerships.organisation",
+    "partnerships.partnership",
+    "partnerships.body",
+    "partnerships.bodystatuschange",
+    "partnerships.reportingline",
+    "partnerships.termsofreference",
+    "partnerships.torsection",
+    "partnerships.priority",
+    "partnerships.workarea",
+]
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.PARTNERSHIP_MANAGER: {},
-    Role.DEMOCRATIC_SERVICES: {},
-    Role.BOARD_MEMBER: {},
+    # Partnership managers own the structure: bodies, lines, terms of reference, priorities.
+    Role.PARTNERSHIP_MANAGER: dict.fromkeys(STRUCTURE_MODELS, EDIT),
+    # Democratic services read the structure and keep organisations' names right.
+    Role.DEMOCRATIC_SERVICES: {
+        **dict.fromkeys(STRUCTURE_MODELS, VIEW),
+        "partnerships.organisation": EDIT,
+    },
+    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS, VIEW),
 }
 
 

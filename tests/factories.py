@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -15,3 +18,63 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password(PASSWORD)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Organisation"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = "local_authority"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Partnership"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Children's Trust {n}")
+    slug = factory.LazyAttribute(lambda p: slugify(p.name))
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    """A body, active since 1 April 2010 unless `status` and `status_on` say otherwise."""
+
+    class Meta:
+        model = "partnerships.Body"
+        skip_postgeneration_save = True
+
+    class Params:
+        status = "active"
+        status_on = datetime.date(2010, 4, 1)
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.LazyAttribute(lambda body: slugify(body.name))
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = "trust_board"
+    lifecycle = factory.RelatedFactory(
+        "tests.factories.BodyStatusChangeFactory",
+        factory_related_name="body",
+        status=factory.SelfAttribute("..status"),
+        effective_on=factory.SelfAttribute("..status_on"),
+    )
+
+
+class BodyStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.BodyStatusChange"
+
+    body = factory.SubFactory(BodyFactory)
+    status = "active"
+    effective_on = datetime.date(2010, 4, 1)
+
+
+class ReportingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.ReportingLine"
+
+    from_body = factory.SubFactory(BodyFactory)
+    to_body = factory.SubFactory(BodyFactory)
+    kind = "reports_to"
+    is_primary = True

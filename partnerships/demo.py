@@ -1,0 +1,5 @@
+"""Demo partnerships built from the seed papers (being written)."""
+
+
+def load():
+    pass
