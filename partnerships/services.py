@@ -308,3 +308,18 @@ def agree_terms_of_reference(
     terms.effective_on = effective_on or agreed_on
     terms.save(update_fields=["status", "agreed_on", "effective_on", "updated_at"])
     return terms
+
+
+@transaction.atomic
+def save_draft_sections(*, terms: TermsOfReference, sections: list[dict], by=None) -> None:
+    """Replace a draft's sections with these, numbered in order. Agreed versions never change."""
+    terms = TermsOfReference.objects.select_for_update().get(pk=terms.pk)
+    if terms.status != TermsOfReference.Status.DRAFT:
+        raise ValidationError("Only a draft can be edited: start a new version instead.")
+    terms.sections.all().delete()
+    ToRSection.objects.bulk_create(
+        ToRSection(
+            terms=terms, order=n, kind=s["kind"], heading=s.get("heading", ""), text=s["text"]
+        )
+        for n, s in enumerate(sections, start=1)
+    )

@@ -19,7 +19,9 @@ urlpatterns = [
     path("bodies/<slug:slug>/terms/new/", terms.new_draft, name="tor-create"),
     path("bodies/<slug:slug>/terms/compare/", terms.compare_versions, name="tor-diff"),
     path(
-        "bodies/<slug:slug>/terms/<int:version>/", terms.TermsDetailView.as_view(), name="tor-detail"
+        "bodies/<slug:slug>/terms/<int:version>/",
+        terms.TermsDetailView.as_view(),
+        name="tor-detail",
     ),
     path("bodies/<slug:slug>/terms/<int:version>/edit/", terms.edit_draft, name="tor-update"),
     path("bodies/<slug:slug>/terms/<int:version>/agree/", terms.agree, name="tor-agree"),
