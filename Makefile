@@ -49,10 +49,7 @@ install: $(VENV)/.installed static/build/.built ## Create .venv, install depende
 .PHONY: run
 run: export DEBUG = 1
 run: install ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL is set)
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ - press Ctrl-C to stop."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 .PHONY: lint
 lint: install ## ruff lint and format check

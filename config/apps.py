@@ -6,3 +6,13 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Partnership governance"
+
+    def ready(self):
+        from django.conf import settings
+
+        if settings.DATABASES["default"]["ENGINE"] == "config.embedded_postgres":
+            from .embedded_postgres import server
+
+            # Here, in the main thread: runserver opens its first connection in another thread,
+            # where a signal handler cannot be installed.
+            server.exit_cleanly_on_sigterm()

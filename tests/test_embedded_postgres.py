@@ -4,10 +4,12 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -97,3 +99,41 @@ def test_forget_dead_processes_keeps_live_ones(tmp_path):
     _forget_dead_processes(tmp_path)
 
     assert json.loads((tmp_path / ".handle_pids.json").read_text()) == [os.getpid()]
+
+
+def test_make_run_server_stops_the_database_when_interrupted(datadir):
+    """`make run` runs `manage.py serve`; Ctrl-C reaches its whole process group."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DEBUG": "1", "EMBEDDED_POSTGRES_DIR": str(datadir)}
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                    assert reply.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+
+        os.killpg(serve.pid, signal.SIGINT)
+        serve.wait(timeout=30)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+
+    deadline = time.monotonic() + 10
+    while postgres_processes(datadir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert postgres_processes(datadir) == []

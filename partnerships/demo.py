@@ -1,5 +1,0 @@
-"""Demo partnerships built from the seed papers (being written)."""
-
-
-def load():
-    pass
