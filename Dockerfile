@@ -9,7 +9,7 @@ RUN mkdir -p static/build && npm run build
 FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation graphviz \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-liberation \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home app
 WORKDIR /app

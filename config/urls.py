@@ -30,5 +30,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("partnerships/", include("partnerships.urls")),
+    path("membership/", include("membership.urls")),
     path("admin/", admin.site.urls),
 ]

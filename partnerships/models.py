@@ -125,6 +125,11 @@ class Partnership(TimeStampedModel):
         related_name="led_partnerships",
         help_text="Usually the council that services the partnership",
     )
+    two_tier_area = models.BooleanField(
+        default=False,
+        help_text="A county with district councils, which are then relevant partners "
+        "(Children Act 2004, s.10(4)(a))",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -31,16 +31,28 @@ STRUCTURE_MODELS = [
     "partnerships.priority",
     "partnerships.workarea",
 ]
+MEMBERSHIP_MODELS = [
+    "membership.constituency",
+    "membership.person",
+    "membership.seat",
+    "membership.membership",
+    "membership.substitute",
+    "membership.interestdeclaration",
+]
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Partnership managers own the structure: bodies, lines, terms of reference, priorities.
-    Role.PARTNERSHIP_MANAGER: dict.fromkeys(STRUCTURE_MODELS, EDIT),
-    # Democratic services read the structure and keep organisations' names right.
+    # Partnership managers also keep the rosters.
+    Role.PARTNERSHIP_MANAGER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, EDIT),
+    # Democratic services read the structure, keep organisations' names right, and keep the
+    # registers of interests and people's details they take at meetings.
     Role.DEMOCRATIC_SERVICES: {
-        **dict.fromkeys(STRUCTURE_MODELS, VIEW),
+        **dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, VIEW),
         "partnerships.organisation": EDIT,
+        "membership.person": EDIT,
+        "membership.interestdeclaration": EDIT,
     },
-    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS, VIEW),
+    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, VIEW),
 }
 
 

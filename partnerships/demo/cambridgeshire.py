@@ -56,6 +56,8 @@ ORGANISATIONS = [
 HEALTH_AND_WELLBEING_BOARD = DemoPartnership(
     name="Cambridgeshire Health and Wellbeing Board",
     slug="cambridgeshire-health-and-wellbeing-board",
+    # A county with district councils (Children Act 2004, s.10(4)(a)).
+    two_tier_area=True,
     short_name="Cambridgeshire HWB",
     legal_basis=Partnership.LegalBasis.HWB,
     lead_organisation=COUNCIL,
@@ -203,6 +205,8 @@ AREA_PARTNERSHIP_SECTIONS = (
 CHILDRENS_TRUST = DemoPartnership(
     name="Cambridgeshire Children's Trust",
     slug="cambridgeshire-childrens-trust",
+    # A county with district councils (Children Act 2004, s.10(4)(a)).
+    two_tier_area=True,
     legal_basis=Partnership.LegalBasis.CHILDREN_ACT_S10,
     lead_organisation=COUNCIL,
     description=(

@@ -109,6 +109,7 @@ class DemoPartnership:
     lead_organisation: str
     short_name: str = ""
     description: str = ""
+    two_tier_area: bool = False
     bodies: tuple[DemoBody, ...] = ()
     lines: tuple[Line, ...] = ()
     terms: tuple[Terms, ...] = ()
@@ -154,6 +155,7 @@ def _partnership(demo: DemoPartnership, orgs: dict[str, Organisation]) -> Partne
             "description": demo.description,
             "legal_basis": demo.legal_basis,
             "lead_organisation": orgs[demo.lead_organisation],
+            "two_tier_area": demo.two_tier_area,
         },
     )
     return partnership

@@ -98,6 +98,8 @@ TRUST_BOARD_TERMS = Terms(
 STRATEGIC_PARTNERSHIP = DemoPartnership(
     name="Worcestershire Children and Young People's Strategic Partnership",
     slug="worcestershire-children-and-young-peoples-strategic-partnership",
+    # A county with district councils (Children Act 2004, s.10(4)(a)).
+    two_tier_area=True,
     short_name="CYPSP",
     legal_basis=Partnership.LegalBasis.CHILDREN_ACT_S10,
     lead_organisation=COUNCIL,
