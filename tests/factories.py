@@ -78,3 +78,32 @@ class ReportingLineFactory(factory.django.DjangoModelFactory):
     to_body = factory.SubFactory(BodyFactory)
     kind = "reports_to"
     is_primary = True
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "membership.Person"
+
+    name = factory.Faker("name", locale="en_GB")
+    job_title = "Head of Service"
+
+
+class SeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "membership.Seat"
+
+    body = factory.SubFactory(BodyFactory)
+    label = factory.Sequence(lambda n: f"Representative {n}")
+    role = "member"
+    order = factory.Sequence(lambda n: n)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A current holding since 1 May 2010 (bodies from BodyFactory are active from April 2010)."""
+
+    class Meta:
+        model = "membership.Membership"
+
+    seat = factory.SubFactory(SeatFactory)
+    person = factory.SubFactory(PersonFactory)
+    starts_on = datetime.date(2010, 5, 1)
