@@ -2,7 +2,12 @@ from django.conf import settings
 from django.urls import reverse
 
 # (URL name, label) of the sections in the service navigation, in order.
-NAVIGATION = [("home", "Home"), ("partnerships:partnership-list", "Partnerships")]
+NAVIGATION = [
+    ("home", "Home"),
+    ("partnerships:partnership-list", "Partnerships"),
+    ("membership:vacancy-list", "Vacancies"),
+    ("membership:person-list", "People"),
+]
 
 
 def service(request):

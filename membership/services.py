@@ -189,3 +189,10 @@ def _save(instance) -> None:
         else:
             raise
         raise ValidationError(message, code="constraint") from error
+
+
+@transaction.atomic
+def save_seat(*, seat: Seat, by=None) -> Seat:
+    check_seat(seat)
+    _save(seat)
+    return seat

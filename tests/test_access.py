@@ -24,6 +24,12 @@ PUBLIC_URL_NAMES = {
     "partnerships:structure-chart",
     "partnerships:structure-diff",
     "partnerships:structure-download",
+    # Rosters are public as councils publish them, with children's names withheld.
+    "membership:roster",
+    "membership:roster-export",
+    "membership:vacancy-list",
+    "membership:person-detail",
+    "membership:organisation-detail",
 }
 
 SAMPLE_VALUES = {
