@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django_tasks_db",
     "crispy_forms",
     "crispy_forms_gds",
     "config",
@@ -142,6 +143,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+
+# Background work (agenda packs, e-mail): a database queue, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploaded papers live outside the web root and are only served through the visibility layer.
+MAX_PAPER_SIZE = int(os.environ.get("MAX_PAPER_SIZE", str(20 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

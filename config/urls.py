@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     path("partnerships/", include("partnerships.urls")),
     path("membership/", include("membership.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,10 +40,27 @@ MEMBERSHIP_MODELS = [
     "membership.interestdeclaration",
 ]
 
+MEETING_MODELS = [
+    "meetings.meeting",
+    "meetings.agendaitem",
+    "meetings.paper",
+    "meetings.attendance",
+    "meetings.declaration",
+    "meetings.minutes",
+    "meetings.minuteentry",
+    "meetings.minutecorrection",
+    "meetings.decision",
+    "meetings.ratification",
+    "meetings.action",
+    "meetings.actionupdate",
+]
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Partnership managers own the structure: bodies, lines, terms of reference, priorities.
     # Partnership managers also keep the rosters.
-    Role.PARTNERSHIP_MANAGER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, EDIT),
+    Role.PARTNERSHIP_MANAGER: dict.fromkeys(
+        STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS, EDIT
+    ),
     # Democratic services read the structure, keep organisations' names right, and keep the
     # registers of interests and people's details they take at meetings.
     Role.DEMOCRATIC_SERVICES: {
@@ -51,8 +68,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "partnerships.organisation": EDIT,
         "membership.person": EDIT,
         "membership.interestdeclaration": EDIT,
+        # Democratic services run the meetings.
+        **dict.fromkeys(MEETING_MODELS, EDIT),
     },
-    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, VIEW),
+    # Board members read; they update progress on their own actions through the action pages.
+    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS, VIEW),
 }
 
 

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -107,3 +108,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     seat = factory.SubFactory(SeatFactory)
     person = factory.SubFactory(PersonFactory)
     starts_on = datetime.date(2010, 5, 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A public meeting at 2pm on Wednesday 29 April 2015, agenda not yet published."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    body = factory.SubFactory(BodyFactory, meets_in_public=True)
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2015, 4, 29, 14, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    )
+    venue = "Shire Hall, Cambridge"
+    is_public = True
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    kind = "report"
+    title = factory.Sequence(lambda n: f"Report {n}")
+    purpose = "decision"
