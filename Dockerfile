@@ -9,7 +9,7 @@ RUN mkdir -p static/build && npm run build
 FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-liberation \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 libmagic1 fonts-liberation \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home app
 WORKDIR /app
@@ -23,6 +23,7 @@ COPY reports reports
 RUN pip install --no-cache-dir -c requirements/constraints.txt .
 COPY manage.py ./
 COPY templates templates
+COPY docs/examples docs/examples
 COPY --from=styles /app/static/build static/build
 # collectstatic needs settings but no database or real key.
 RUN DEBUG=1 python manage.py collectstatic --no-input

@@ -11,7 +11,8 @@ from django.db import connection
 class Command(BaseCommand):
     help = (
         "Development server for `make run`: migrate, load the demo data, then serve with "
-        "autoreload. Owns the embedded PostgreSQL, so Ctrl-C or SIGTERM always stops it."
+        "autoreload beside a background task worker (agenda packs, e-mail). Owns the embedded "
+        "PostgreSQL, so Ctrl-C or SIGTERM always stops it."
     )
 
     def add_arguments(self, parser):
@@ -33,13 +34,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"Serving on http://{addrport}/ - press Ctrl-C to stop.")
-        web = subprocess.Popen([sys.executable, "manage.py", "runserver", addrport])  # noqa: S603
-        while web.poll() is None and not stopping:
+        children = [
+            subprocess.Popen([sys.executable, "manage.py", command, *arguments])  # noqa: S603
+            for command, *arguments in [("runserver", addrport), ("db_worker", "--queue-name", "*")]
+        ]
+        while all(child.poll() is None for child in children) and not stopping:
             time.sleep(0.2)
-        if web.poll() is None:
-            web.send_signal(signal.SIGINT)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
             try:
-                web.wait(timeout=10)
+                child.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                web.kill()
+                child.kill()
         self.stdout.write("Stopped.")
