@@ -10,18 +10,29 @@ the whole file back, and a dry run is the same import, always rolled back.
 import csv
 import datetime
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from functools import partial
+from typing import ClassVar, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from openpyxl import Workbook
 
-# The structure import's value parsers are generic; decision 0008 proposes a shared module.
-from partnerships.importer import Problem, RowError, _choice, _date, _describe, _or
+from partnerships.csvfiles import (
+    CsvImportResult,
+    Problem,
+    RowError,
+    length_problems,
+    organisations_by_name,
+    parse_choice,
+    parse_date,
+    read_cell,
+    read_table,
+    word_list,
+    write_row,
+    write_whole,
+)
 from partnerships.models import Body, Organisation
 
 from .models import Constituency, Membership, Person, Seat, SeatRole
@@ -42,7 +53,6 @@ COLUMNS = [
     "notes",
 ]
 REQUIRED_COLUMNS = ["body", "seat"]
-HEADER_HELP = f"The first line must name the columns: {','.join(COLUMNS)}"
 
 Arrangement = Membership.Arrangement
 HONORIFICS = {
@@ -69,17 +79,18 @@ MOST_HOLDERS = 4
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# Counts in RosterImportResult.counts that are not changes to the database.
-NOT_CHANGES = {"Holdings unchanged", "People named", "Vacant seats", "Warnings"}
-
 
 @dataclass
-class RosterImportResult:
-    """What an import did, or with a dry run would do; with any problems it did nothing."""
+class RosterImportResult(CsvImportResult):
+    """What a roster import did, or with a dry run would do."""
 
-    dry_run: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    NOT_CHANGES: ClassVar[set[str]] = {
+        "Holdings unchanged",
+        "People named",
+        "Vacant seats",
+        "Warnings",
+    }
+
     seats_created: list[str] = field(default_factory=list)
     people_created: list[str] = field(default_factory=list)
     organisations_created: list[str] = field(default_factory=list)
@@ -89,10 +100,6 @@ class RosterImportResult:
     people_named: set[str] = field(default_factory=set)
     vacant_seats: list[str] = field(default_factory=list)
     body_slugs: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     @property
     def counts(self) -> list[tuple[str, int]]:
@@ -107,17 +114,6 @@ class RosterImportResult:
             ("Vacant seats", len(self.vacant_seats)),
             ("Warnings", len(self.warnings)),
         ]
-
-    def describe(self) -> str:
-        """The changes in one sentence, for a message after importing."""
-        changes = [
-            f"{label.lower()}: {count}"
-            for label, count in self.counts
-            if count and label not in NOT_CHANGES
-        ]
-        if not changes:
-            return "Nothing changed: everything in the file was already recorded."
-        return f"Imported the file. {'; '.join(changes).capitalize()}."
 
 
 class Name(NamedTuple):
@@ -191,12 +187,7 @@ def import_roster(source: bytes | str, *, dry_run: bool = False, by=None) -> Ros
     # A row that disagrees with another is reported once, not again by the services.
     failed = {problem.line for problem in result.problems}
     rows = [row for row in rows if row.line not in failed]
-    with transaction.atomic():
-        _Writer(result, plans, by=by).write(rows)
-        if result.problems or dry_run:
-            transaction.set_rollback(True)
-    result.problems.sort(key=lambda problem: problem.line or 0)
-    result.warnings.sort(key=lambda warning: warning.line or 0)
+    write_whole(result, lambda: _Writer(result, plans, by=by).write(rows))
     return result
 
 
@@ -205,7 +196,9 @@ def import_roster(source: bytes | str, *, dry_run: bool = False, by=None) -> Ros
 
 def _read(source: bytes | str, result: RosterImportResult) -> list[RosterRow] | None:
     """The rows that read cleanly, or None if the file cannot be read at all."""
-    records = _read_table(source, result)
+    records = read_table(
+        source, columns=COLUMNS, required=REQUIRED_COLUMNS, problems=result.problems
+    )
     if records is None:
         return None
     rows, first_seen = [], {}
@@ -223,111 +216,28 @@ def _read(source: bytes | str, result: RosterImportResult) -> list[RosterRow] | 
     return rows
 
 
-def _read_table(source: bytes | str, result: RosterImportResult) -> list | None:
-    """(line, {column: value}) for each non-blank row, or None after noting why it cannot."""
-    if isinstance(source, bytes):
-        try:
-            # utf-8-sig also accepts files without the byte order mark Excel adds.
-            text = source.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            result.problems.append(
-                Problem(
-                    None,
-                    "The file is not UTF-8 text. Save it as 'CSV UTF-8 (Comma delimited)' "
-                    "and try again.",
-                )
-            )
-            return None
-    else:
-        text = source.removeprefix("\ufeff")
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records = []
-    try:
-        last_line = 0
-        for values in reader:
-            # A quoted value can run over several lines; a row is numbered by its first.
-            records.append((last_line + 1, values))
-            last_line = reader.line_num
-    except csv.Error as error:
-        result.problems.append(
-            Problem(reader.line_num, f"the file could not be read as CSV ({error})")
-        )
-        return None
-    if not records or not any(value.strip() for value in records[0][1]):
-        result.problems.append(Problem(None, f"The file is empty. {HEADER_HELP}"))
-        return None
-    columns = _read_header(records[0][1], result)
-    if columns is None:
-        return None
-
-    table = []
-    for line, values in records[1:]:
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(columns):
-            result.problems.append(
-                Problem(line, f"it has {len(values)} values but the header has {len(columns)}")
-            )
-            continue
-        table.append((line, dict(zip(columns, (v.strip() for v in values), strict=False))))
-    return table
-
-
-def _read_header(values: list[str], result: RosterImportResult) -> list[str] | None:
-    # Spreadsheet users write "Starts on" or "ends-on" as often as starts_on.
-    columns = [re.sub(r"[\s-]+", "_", value.strip().lower()) for value in values]
-    unknown = [
-        value
-        for value, column in zip(values, columns, strict=True)
-        if column and column not in COLUMNS
-    ]
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    repeated = sorted({column for column in columns if column and columns.count(column) > 1})
-    problems = []
-    if len(values) == 1 and re.search(r"[;\t]", values[0]):
-        problems.append("the values are separated by semicolons or tabs: save it as CSV (commas)")
-    elif missing or unknown:
-        found = [f"no {_or(missing)} column"] if missing else []
-        plural = "s" if len(unknown) > 1 else ""
-        found += (
-            [f"unknown column{plural} {_or(unknown, quote=True, last='and')}"] if unknown else []
-        )
-        problems.append(f"the header has {' and '.join(found)}. {HEADER_HELP}")
-    if repeated:
-        problems.append(f"the header names {_or(repeated)} more than once")
-    result.problems.extend(Problem(1, problem) for problem in problems)
-    return None if problems else columns
-
-
 def _read_row(line: int, cells: dict[str, str], result: RosterImportResult) -> RosterRow | None:
     """The row as a RosterRow, or None after noting each of its problems."""
     problems = []
-
-    def read(column, parse):
-        value = cells.get(column, "")
-        try:
-            return parse(value, column) if value else None
-        except RowError as error:
-            problems.append(str(error))
-            return None
-
+    read = partial(read_cell, cells, problems)
     for column in REQUIRED_COLUMNS:
         if not cells.get(column):
             problems.append(f"{column} is empty")
-    for column, model, name in [
-        ("seat", Seat, "label"),
-        ("organisation", Organisation, "name"),
-        ("represents", Constituency, "name"),
-        ("notes", Membership, "notes"),
-    ]:
-        longest = model._meta.get_field(name).max_length
-        if len(cells.get(column, "")) > longest:
-            problems.append(f"{column} is longer than {longest} characters")
+    problems += length_problems(
+        cells,
+        [
+            ("seat", Seat, "label"),
+            ("organisation", Organisation, "name"),
+            ("represents", Constituency, "name"),
+            ("notes", Membership, "notes"),
+        ],
+    )
     role = read("role", _role)
-    arrangement = read("arrangement", lambda value, column: _choice(value, column, Arrangement))
+    arrangement = read(
+        "arrangement", lambda value, column: parse_choice(value, column, Arrangement)
+    )
     voting = read("voting", _yes_or_no)
-    starts_on, ends_on = (read(column, _date) for column in ("starts_on", "ends_on"))
+    starts_on, ends_on = (read(column, parse_date) for column in ("starts_on", "ends_on"))
     starts_on, ends_on = (date.on if date else None for date in (starts_on, ends_on))
 
     person = cells.get("person", "")
@@ -386,7 +296,7 @@ def _name(written: str) -> Name:
 def _role(value: str, column: str) -> str:
     if alias := ROLE_ALIASES.get(value.casefold()):
         return alias
-    return _choice(value, column, SeatRole)
+    return parse_choice(value, column, SeatRole)
 
 
 def _yes_or_no(value: str, column: str) -> bool:
@@ -507,18 +417,8 @@ class _Writer:
                 self._attempt(row, lambda row, seat=seat: self._holders(row, seat))
 
     def _attempt(self, row: RosterRow, write):
-        try:
-            # A savepoint per step, so after one row fails the others can still be checked.
-            with transaction.atomic():
-                return write(row)
-        except ValidationError as error:
-            self.result.problems.append(Problem(row.line, _describe(error)))
-        except IntegrityError as error:
-            # The constraints are the last word when someone else changed the same seat meanwhile.
-            first_line = str(error).splitlines()[0]
-            message = f"it clashes with what is recorded ({first_line}): check the file again"
-            self.result.problems.append(Problem(row.line, message))
-        return None
+        """What write(row) returns, or None after noting the row's problem."""
+        return write_row(lambda: write(row), line=row.line, problems=self.result.problems)
 
     # Seats
 
@@ -668,11 +568,7 @@ class _Writer:
 
     def _organisation(self, name: str) -> Organisation:
         if self.organisations is None:
-            self.organisations = {}
-            for organisation in Organisation.objects.all():
-                for known_as in [organisation.name, organisation.short_name, *organisation.aliases]:
-                    if known_as:
-                        self.organisations.setdefault(known_as.casefold(), organisation)
+            self.organisations = organisations_by_name()
         if name.casefold() not in self.organisations:
             self.organisations[name.casefold()] = Organisation.objects.create(name=name)
             self.result.organisations_created.append(name)
@@ -692,8 +588,8 @@ def _find_body(name: str) -> Body:
         named.sort(key=lambda body: body.partnership.name)
         raise ValidationError(
             f"body '{name}' could be the body of that name in "
-            f"{_or([body.partnership.name for body in named])}: write its slug instead "
-            f"({_or([body.slug for body in named])})"
+            f"{word_list([body.partnership.name for body in named])}: write its slug instead "
+            f"({word_list([body.slug for body in named])})"
         )
     raise ValidationError(f"body '{name}' is not recorded: write a body's name or slug")
 

@@ -1,19 +1,17 @@
 """Rosters as files: export a body's roster as CSV or XLSX; check and import a roster CSV."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
+from partnerships.csvfiles import check_then_import
 from partnerships.models import Body
-
-# The structure import's form is generic: a CSV file, or the text of one already checked.
-from partnerships.views.imports import StructureImportForm as RosterImportForm
 
 from .. import importer
 from ..visibility import can_see_withheld_names
@@ -70,26 +68,12 @@ def import_roster(request):
     """Check an uploaded roster without saving; import the checked file when asked."""
     if not request.user.has_perm("membership.add_membership"):
         raise PermissionDenied
-    bound = request.method == "POST"
-    form = RosterImportForm(request.POST if bound else None, request.FILES if bound else None)
-    result = checked_content = None
-    if form.is_valid():
-        data = form.cleaned_data["data"]
-        confirmed = bool(form.cleaned_data["content"])
-        result = importer.import_roster(data, dry_run=not confirmed, by=request.user)
-        if result.ok and confirmed:
-            messages.success(request, result.describe())
-            return redirect("membership:roster", slug=result.body_slugs[0])
-        if result.ok:
-            # A clean dry run means the bytes are UTF-8, so the text survives the round trip.
-            checked_content = data.decode("utf-8-sig")
-    return render(
+    return check_then_import(
         request,
-        "membership/import.html",
-        {
-            "form": form,
-            "result": result,
-            "checked_content": checked_content,
-            "columns": importer.COLUMNS,
-        },
+        import_file=importer.import_roster,
+        columns=importer.COLUMNS,
+        template_name="membership/import.html",
+        imported_url=lambda result: reverse(
+            "membership:roster", kwargs={"slug": result.body_slugs[0]}
+        ),
     )
