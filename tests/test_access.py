@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,19 @@ PUBLIC_URL_NAMES = {
     "membership:vacancy-list",
     "membership:person-detail",
     "membership:organisation-detail",
+    # Public meeting material; every read still goes through the visibility layer.
+    "meetings:paper-download",
+    "meetings:pack",
+    "meetings:pack-download",
+    "meetings:meeting-list",
+    "meetings:meeting-detail",
+    "meetings:item-detail",
+    "meetings:minutes",
+    "meetings:attendance",
+    "meetings:declarations",
+    "meetings:calendar-public",
+    "meetings:calendar-body",
+    "meetings:calendar-person",
 }
 
 SAMPLE_VALUES = {
@@ -93,9 +106,9 @@ def test_every_public_name_is_a_route():
 
 
 @pytest.mark.parametrize(("url_name", "kwargs"), PUBLIC_ROUTES, ids=[n for n, _ in PUBLIC_ROUTES])
-def test_public_pages_do_not_ask_anyone_to_sign_in(client, url_name, kwargs):
-    # With no data behind the sample ids these may be 404s; what matters is no sign-in redirect.
-    response = client.get(reverse(url_name, kwargs=kwargs))
+def test_public_pages_are_opted_out_of_sign_in(url_name, kwargs):
+    # What each public page shows is then decided by the visibility layer (tested per app); a
+    # page for something the visitor may not see still sends anonymous visitors to sign in.
+    view = resolve(reverse(url_name, kwargs=kwargs)).func
 
-    assert response.status_code in {200, 404, 405}
-    assert "Location" not in response.headers
+    assert getattr(view, "login_required", True) is False
