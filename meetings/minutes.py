@@ -269,6 +269,11 @@ def record_decision(
         errors["referred_to"] = "A body cannot refer a decision to itself"
     if errors:
         raise ValidationError(errors)
+    # R-Q-1: a decision taken without a quorum on the item is flagged, whatever the form said,
+    # so it goes back for ratification at a quorate meeting.
+    from .quorum import quorum
+
+    was_inquorate = was_inquorate or quorum(item.meeting, item).is_quorate is False
     decision = Decision.objects.create(
         item=item,
         text=text.strip(),

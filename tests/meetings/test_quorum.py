@@ -311,3 +311,21 @@ def test_queries_do_not_grow_with_the_seats(size, django_assert_num_queries, cou
     # substitutes; attendance; withdrawals
     with django_assert_num_queries(7):
         quorum_through(meeting, items)
+
+
+@pytest.mark.parametrize(("present", "flagged"), [(3, True), (4, False)])
+def test_a_decision_taken_without_a_quorum_is_flagged_for_ratification(
+    board, meeting, present, flagged
+):
+    from meetings.minutes import record_decision
+    from tests.factories import AgendaItemFactory, UserFactory
+
+    _, holders = board
+    attend(meeting, *holders[0:1], *holders[2 : 2 + present - 1])
+    item = AgendaItemFactory(meeting=meeting, title="Future arrangements")
+
+    decision = record_decision(
+        item=item, text="The Board agreed the future model.", outcome="agreed", by=UserFactory()
+    )
+
+    assert decision.was_inquorate is flagged
