@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from . import notifications
 from .deadlines import is_late, meeting_date, publication_deadline
+from .minutes import referrals_for
 from .models import Action, AgendaItem, Meeting, Minutes
 
 ITEM_FIELDS = {
@@ -104,6 +105,23 @@ def create_meeting(*, body, starts_at: datetime.datetime, by, **fields) -> Meeti
         AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, order=n, kind=kind, title=title, purpose=purpose, **extra)
             for n, (kind, title, purpose, extra) in enumerate(standing, start=1)
+        )
+        # R-DEC-2: decisions other bodies referred here come on to the next agenda, exempt if
+        # the item they came from was exempt.
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=meeting,
+                order=n,
+                kind=AgendaItem.Kind.REFERRED,
+                title=f"Referred by {decision.item.meeting.body.name}: {decision.item.title}",
+                purpose=AgendaItem.Purpose.DECISION,
+                summary=decision.text,
+                referred_decision=decision,
+                is_exempt=decision.item.is_exempt,
+                exempt_paragraph=decision.item.exempt_paragraph,
+                public_interest_statement=decision.item.public_interest_statement,
+            )
+            for n, decision in enumerate(referrals_for(body), start=len(standing) + 1)
         )
     return meeting
 

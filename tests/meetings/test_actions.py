@@ -396,3 +396,39 @@ def test_only_democratic_services_record_decisions(client, april, board_member, 
     assert "Record a decision on item" in page.content.decode()
     assert response.status_code == 302
     assert Ratification.objects.get().organisation == council
+
+
+def test_a_referred_decision_comes_on_to_the_receiving_bodys_next_agenda_keeping_it_exempt():
+    import datetime as dt
+    import zoneinfo
+
+    from meetings.minutes import record_decision
+    from meetings.services import create_meeting
+    from tests.factories import AgendaItemFactory, BodyFactory, UserFactory
+
+    jcb, board = BodyFactory(name="Joint Commissioning Board"), BodyFactory(name="Trust Board")
+    exempt = AgendaItemFactory(
+        title="Pooled budget contract award",
+        is_exempt=True,
+        exempt_paragraph=3,
+        public_interest_statement="Commercially sensitive until the contract is signed.",
+        meeting__body=jcb,
+    )
+    record_decision(
+        item=exempt,
+        text="Referred to the Trust Board for approval.",
+        outcome="referred",
+        referred_to=board,
+        by=UserFactory(),
+    )
+
+    meeting = create_meeting(
+        body=board,
+        starts_at=dt.datetime(2015, 6, 3, 14, tzinfo=zoneinfo.ZoneInfo("Europe/London")),
+        by=UserFactory(),
+    )
+
+    referred = meeting.items.get(kind="referred")
+    assert referred.title == "Referred by Joint Commissioning Board: Pooled budget contract award"
+    assert (referred.order, referred.is_exempt, referred.exempt_paragraph) == (5, True, 3)
+    assert referred.referred_decision.referred_to == board
