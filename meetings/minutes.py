@@ -303,3 +303,18 @@ def referrals_for(body: Body):
         .select_related("item__meeting__body")
         .order_by("item__meeting__starts_at", "pk")
     )
+
+
+@transaction.atomic
+def record_ratification(
+    *, ratification: Ratification, status: str, decided_on: datetime.date | None, by
+) -> Ratification:
+    """A partner's answer to a decision it must ratify through its own governance (R-DEC-1)."""
+    if status != Ratification.Status.PENDING and decided_on is None:
+        raise ValidationError({"decided_on": "Enter the date the partner decided"})
+    if status == Ratification.Status.PENDING:
+        decided_on = None
+    ratification.status = status
+    ratification.decided_on = decided_on
+    ratification.save(update_fields=["status", "decided_on", "updated_at"])
+    return ratification

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import actions, agenda, attendance, calendars, meetings, minutes, papers
+from .views import (
+    actions,
+    agenda,
+    attendance,
+    calendars,
+    meetings,
+    minutes,
+    papers,
+    ratifications,
+)
 
 app_name = "meetings"
 
@@ -30,6 +39,11 @@ urlpatterns = [
     path("minutes/entries/<int:pk>/edit/", minutes.edit_entry, name="minute-entry-update"),
     path("items/<int:pk>/approve-minutes/", minutes.approve, name="minutes-approve"),
     path("items/<int:pk>/decisions/new/", minutes.add_decision, name="decision-create"),
+    path(
+        "ratifications/<int:pk>/",
+        ratifications.record_ratification,
+        name="ratification-update",
+    ),
     path("<int:pk>/actions/new/", actions.create_action, name="action-create"),
     path("actions/", actions.action_list, name="action-list"),
     path("actions/mine/", actions.my_actions, name="my-actions"),
