@@ -32,5 +32,6 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("membership/", include("membership.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

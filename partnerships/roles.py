@@ -55,16 +55,28 @@ MEETING_MODELS = [
     "meetings.actionupdate",
 ]
 
+REPORT_MODELS = [
+    "reports.annualreport",
+    "reports.reportline",
+    "reports.indicator",
+    "reports.escalation",
+    "reports.fundingstream",
+    "reports.fundingallocation",
+    "reports.supportpost",
+    "reports.pooledfundagreement",
+    "reports.poolshare",
+]
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Partnership managers own the structure: bodies, lines, terms of reference, priorities.
     # Partnership managers also keep the rosters.
     Role.PARTNERSHIP_MANAGER: dict.fromkeys(
-        STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS, EDIT
+        STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS + REPORT_MODELS, EDIT
     ),
     # Democratic services read the structure, keep organisations' names right, and keep the
     # registers of interests and people's details they take at meetings.
     Role.DEMOCRATIC_SERVICES: {
-        **dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS, VIEW),
+        **dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS + REPORT_MODELS, VIEW),
         "partnerships.organisation": EDIT,
         "membership.person": EDIT,
         "membership.interestdeclaration": EDIT,
@@ -72,7 +84,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(MEETING_MODELS, EDIT),
     },
     # Board members read; they update progress on their own actions through the action pages.
-    Role.BOARD_MEMBER: dict.fromkeys(STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS, VIEW),
+    Role.BOARD_MEMBER: dict.fromkeys(
+        STRUCTURE_MODELS + MEMBERSHIP_MODELS + MEETING_MODELS + REPORT_MODELS, VIEW
+    ),
 }
 
 

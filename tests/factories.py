@@ -133,3 +133,15 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     kind = "report"
     title = factory.Sequence(lambda n: f"Report {n}")
     purpose = "decision"
+
+
+class AnnualReportFactory(factory.django.DjangoModelFactory):
+    """A 2015/16 annual report (financial year) from a body to another, being drafted."""
+
+    class Meta:
+        model = "reports.AnnualReport"
+
+    body = factory.SubFactory(BodyFactory)
+    receiving_body = factory.SubFactory(BodyFactory)
+    period_starts_on = datetime.date(2015, 4, 1)
+    period_ends_on = datetime.date(2016, 3, 31)

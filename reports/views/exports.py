@@ -1,0 +1,10 @@
+"""Placeholder: being built."""
+
+from django.http import Http404
+
+
+def _not_yet(*args, **kwargs):
+    raise Http404("being built")
+
+
+export_report = _not_yet
