@@ -6,8 +6,9 @@
   way. It names no holders, so every seat is vacant.
 - Cambridgeshire, June 2015 (seed 000): the Executive Group is "each chair of the Area
   Partnerships and a representative of the County Council's Children's Services". The paper names
-  no one and the demo invents no one, so the Area Partnership chairs are vacant seats and the
-  Executive Group's seats follow them ex officio.
+  no one, so the Area Partnership chairs are vacant seats and the Executive Group's seats follow
+  them ex officio. (The meetings demo adds a few illustrative Children's Trust Board members, each
+  marked as such, so its 2015 meetings have a chair to sign minutes and people to attend.)
 """
 
 import csv

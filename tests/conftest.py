@@ -8,7 +8,9 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_storage(settings, tmp_path):
+    # Uploaded papers and built packs go to a throwaway folder, never the checkout's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Production hashes static file names at collectstatic; tests serve the built files as they are.
     settings.STORAGES = {
         **settings.STORAGES,
