@@ -8,6 +8,7 @@ NAVIGATION = [
     ("meetings:meeting-list", "Meetings", False),
     ("membership:vacancy-list", "Vacancies", False),
     ("meetings:my-meetings", "My meetings", True),
+    ("reports:report-list", "Reports", True),
     ("membership:person-list", "People", True),
 ]
 
