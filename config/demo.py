@@ -56,9 +56,11 @@ def load_world() -> list[DemoLogin]:
     from meetings import demo as meetings_demo
     from membership import demo as membership_demo
     from partnerships import demo as partnerships_demo
+    from reports import demo as reports_demo
 
     logins = load_logins()
     partnerships_demo.load()
     membership_demo.load()
     meetings_demo.load()
+    reports_demo.load()
     return logins
