@@ -73,9 +73,9 @@ def _lines_from(reports, *, existing: list[ReportLine]) -> list[ReportLine]:
         key = _line_key(line)
         if key not in seen:
             seen.add(key)
-            lines.append(
-                ReportLine(priority=line.priority, work_area=line.work_area, title=line.title)
-            )
+            # The compiling body rates each work area as a whole, so the line takes its name.
+            title = line.work_area.name if line.work_area else line.title
+            lines.append(ReportLine(priority=line.priority, work_area=line.work_area, title=title))
     return lines
 
 

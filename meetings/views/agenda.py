@@ -15,7 +15,7 @@ from ..deadlines import LONDON, is_late, meeting_date, publication_deadline
 from ..forms import AgendaItemForm, PublishForm
 from ..models import AgendaItem, Meeting, Paper
 from ..notifications import item_position
-from .meetings import no_store, not_visible
+from .meetings import is_exempt_item, no_store, not_visible
 
 
 def _require(request, perm: str) -> None:
@@ -48,7 +48,7 @@ def agenda_builder(request, pk):
     for group in siblings.values():
         for n, item in enumerate(group):
             item.is_first, item.is_last = n == 0, n == len(group) - 1
-    return render(
+    response = render(
         request,
         "meetings/agenda_builder.html",
         {
@@ -59,6 +59,7 @@ def agenda_builder(request, pk):
             "starts_at": timezone.localtime(meeting.starts_at, LONDON),
         },
     )
+    return no_store(response) if any(is_exempt_item(item) for item in items) else response
 
 
 def create_item(request, pk):
@@ -99,7 +100,7 @@ def edit_item(request, pk):
         else:
             messages.success(request, f"Item {item.number} saved")
             return redirect("meetings:agenda-builder", pk=item.meeting_id)
-    return render(
+    response = render(
         request,
         "meetings/item_form.html",
         {
@@ -111,6 +112,7 @@ def edit_item(request, pk):
             "button": "Save changes",
         },
     )
+    return no_store(response) if is_exempt_item(item) else response
 
 
 @require_POST

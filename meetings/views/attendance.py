@@ -19,6 +19,7 @@ from ..attendance import AttendanceRow, declare_interest, prompts, record_attend
 from ..models import AgendaItem, Attendance, Declaration, Meeting
 from ..quorum import item_key, quorum_through
 from ..visibility import is_member, sees_everything
+from .meetings import is_exempt_item, no_store
 
 Status = Attendance.Status
 MEMBER_CHOICES = [
@@ -55,6 +56,13 @@ def _denied(request):
 def _items(meeting, user) -> list[AgendaItem]:
     items = AgendaItem.objects.visible_to(user).filter(meeting=meeting).select_related("parent")
     return sorted(items, key=item_key)
+
+
+def _private_if_exempt(response, items: list[AgendaItem]):
+    """Keep pages naming exempt items out of shared and browser caches."""
+    if any(is_exempt_item(item) for item in items):
+        return no_store(response)
+    return response
 
 
 def _name(row: Attendance, names_visible: bool) -> str:
@@ -284,7 +292,7 @@ def attendance(request, pk):
                 messages.success(request, "Attendance saved")
                 return redirect("meetings:attendance", pk=meeting.pk)
     start, per_item = quorum_through(meeting, items, seats)
-    return render(
+    response = render(
         request,
         "meetings/attendance.html",
         {
@@ -297,6 +305,7 @@ def attendance(request, pk):
             "per_item": per_item,
         },
     )
+    return _private_if_exempt(response, items)
 
 
 class DeclarationForm(forms.Form):
@@ -377,7 +386,7 @@ def declarations(request, pk):
         (f"Item {item.number}: {item.title}", [d for d in declared if d.item_id == item.pk])
         for item in items
     ]
-    return render(
+    response = render(
         request,
         "meetings/declarations.html",
         {
@@ -402,3 +411,4 @@ def declarations(request, pk):
             ],
         },
     )
+    return _private_if_exempt(response, items)

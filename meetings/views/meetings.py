@@ -30,6 +30,10 @@ def not_visible(request):
     raise Http404("Not found")
 
 
+def is_exempt_item(item: AgendaItem) -> bool:
+    return item.is_exempt or (item.parent is not None and item.parent.is_exempt)
+
+
 def no_store(response):
     """Keep pages with exempt material out of shared and browser caches."""
     response["Cache-Control"] = NO_STORE
@@ -89,7 +93,7 @@ def agenda_for(meeting: Meeting, user) -> list[AgendaItem]:
 def carried_forward_actions(meeting: Meeting, user) -> list[Action]:
     """The action log's actions, without any that came from an item the user may not see."""
     actions = services.actions_to_carry_forward(meeting).select_related(
-        "owner", "owner_organisation", "meeting"
+        "owner", "owner_organisation", "meeting", "item__parent"
     )
     if not sees_everything(user):
         visible_items = AgendaItem.objects.visible_to(user).values("pk")
@@ -123,7 +127,9 @@ def meeting_detail(request, pk):
         )
     has_action_log = any(item.kind == AgendaItem.Kind.ACTION_LOG for item in items)
     actions = carried_forward_actions(meeting, request.user) if has_action_log else []
-    exempt = any(item.is_exempt or any(p.is_exempt for p in item.visible_papers) for item in items)
+    exempt = any(
+        item.is_exempt or any(p.is_exempt for p in item.visible_papers) for item in items
+    ) or any(action.item is not None and is_exempt_item(action.item) for action in actions)
     follows_rules = meeting.body.follows_access_to_information_rules
     can_edit = request.user.has_perm("meetings.change_meeting")
     response = render(

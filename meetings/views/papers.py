@@ -87,7 +87,10 @@ def upload_paper(request, pk):
         else:
             messages.success(request, f"Paper ‘{paper.title}’ added")
             return redirect("meetings:item-detail", pk=item.pk)
-    return render(request, "meetings/paper_form.html", {"form": form, "item": item})
+    response = render(request, "meetings/paper_form.html", {"form": form, "item": item})
+    if item.is_exempt or (item.parent is not None and item.parent.is_exempt):
+        response["Cache-Control"] = PRIVATE
+    return response
 
 
 @login_not_required
