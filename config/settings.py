@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_tasks_db",
+    "pgtrigger",
+    "pghistory",
     "crispy_forms",
     "crispy_forms_gds",
     "config",
