@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "membership",
     "meetings",
     "reports",
+    "search",
+    "opendata",
 ]
 
 MIDDLEWARE = [

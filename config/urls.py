@@ -33,5 +33,7 @@ urlpatterns = [
     path("membership/", include("membership.urls")),
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
+    path("search/", include("search.urls")),
+    path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]
