@@ -3,6 +3,7 @@
 import atexit
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -74,3 +75,24 @@ def exit_cleanly_on_sigterm() -> None:
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def wait_for_other_users(timeout: float = 15.0) -> None:
+    """Wait until no other live process uses the server, so that ours, exiting last, stops it.
+
+    Child processes can outlive their parents briefly (runserver's reloader child, for one).
+    """
+    if _server is None:
+        return
+    import time
+
+    pid_file = Path(settings.EMBEDDED_POSTGRES_DIR) / ".handle_pids.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pids = json.loads(pid_file.read_text() or "[]")
+        except (FileNotFoundError, ValueError):
+            return
+        if not any(pid != os.getpid() and psutil.pid_exists(pid) for pid in pids):
+            return
+        time.sleep(0.1)
