@@ -62,6 +62,17 @@ test: lint ## The whole suite: lint, Django checks, migrations check, pytest (un
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+.PHONY: backup
+backup: export DEBUG ?= 1
+backup: install ## Back up the database and uploaded papers into var/backups (or OUTPUT=dir)
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT))
+
+.PHONY: restore
+restore: export DEBUG ?= 1
+restore: install ## Restore a backup and verify it: make restore DIR=var/backups/backup-YYYYMMDD-HHMMSS
+	@test -n "$(DIR)" || { echo "Say which backup: make restore DIR=var/backups/backup-..." >&2; exit 1; }
+	$(PY) manage.py restore "$(DIR)" --yes
+
 .PHONY: format
 format: install ## Reformat the code with ruff
 	$(VENV)/bin/ruff check --fix .

@@ -43,6 +43,20 @@ PUBLIC_URL_NAMES = {
     "meetings:calendar-public",
     "meetings:calendar-body",
     "meetings:calendar-person",
+    # Open data: public record only, through the visibility layer.
+    "opendata:api-root",
+    "opendata:api-organizations",
+    "opendata:api-people",
+    "opendata:api-posts",
+    "opendata:api-memberships",
+    "opendata:api-events",
+    "opendata:api-schema",
+    "opendata:feed-rss",
+    "opendata:feed-atom",
+    "opendata:body-feed-rss",
+    "opendata:body-feed-atom",
+    "opendata:developers",
+    "opendata:bundle-download",
 }
 
 SAMPLE_VALUES = {
