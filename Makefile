@@ -62,6 +62,14 @@ test: lint ## The whole suite: lint, Django checks, migrations check, pytest (un
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+.PHONY: faults
+faults: install ## Remove one security guard at a time and check the tests catch it (needs DATABASE_URL)
+	DATABASE_URL=$${DATABASE_URL:?set DATABASE_URL} $(PY) scripts/seeded_faults.py
+
+.PHONY: bench
+bench: install ## Run the benchmarks in bench/ (needs DATABASE_URL)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
 .PHONY: backup
 backup: export DEBUG ?= 1
 backup: install ## Back up the database and uploaded papers into var/backups (or OUTPUT=dir)

@@ -10,6 +10,8 @@ class ConfigConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from . import sessions  # noqa: F401 - connects record_sign_in to user_logged_in
+
         if settings.DATABASES["default"]["ENGINE"] == "config.embedded_postgres":
             from .embedded_postgres import server
 

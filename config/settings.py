@@ -5,6 +5,7 @@ listed with its meaning in .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "pghistory",
     "crispy_forms",
     "crispy_forms_gds",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "config",
     "partnerships",
     "membership",
@@ -74,10 +78,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tags each change the database triggers record with who made it, from where.
+    "config.audit.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.sessions.SessionTimeoutMiddleware",
+    "config.sessions.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first, so a locked-out username and address is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -155,6 +171,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploaded papers live outside the web root and are only served through the visibility layer.
 MAX_PAPER_SIZE = int(os.environ.get("MAX_PAPER_SIZE", str(20 * 1024 * 1024)))
+
+# Local Government Act 1972: s.100C keeps minutes, agendas and reports open for six years;
+# s.100D keeps background papers for four. apply_retention never goes below these.
+RETENTION_YEARS_RECORDS = int(os.environ.get("RETENTION_YEARS_RECORDS", "6"))
+RETENTION_YEARS_BACKGROUND_PAPERS = int(os.environ.get("RETENTION_YEARS_BACKGROUND_PAPERS", "4"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -200,7 +221,35 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if HTTPS:
+    # Browsers only accept __Host- cookies sent over HTTPS, for the whole site, from this host.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Sessions (ASVS 7.3): signed out after SESSION_IDLE_TIMEOUT seconds without a request, and
+# SESSION_COOKIE_AGE seconds after signing in however busy (config/sessions.py). Activity does not
+# extend the cookie.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Sign-in rate limit (ASVS 2.4.1): five failures for a username from one address locks that pair
+# out for 15 minutes. Lockouts and sign-ins are listed in the admin under Axes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED"):
+    # Behind the proxy every request comes from its address; lock out the client's instead.
+    AXES_CLIENT_IP_CALLABLE = "config.sessions.client_ip"
+
+# Two-factor sign-in with an authenticator app (TOTP), optional unless REQUIRE_2FA_FOR_STAFF
+# makes democratic services, partnership managers and admins set it up.
+REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF")
+OTP_TOTP_ISSUER = SERVICE_NAME
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

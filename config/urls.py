@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import sessions, views
 
 admin.site.site_header = settings.SERVICE_NAME
 admin.site.site_title = settings.SERVICE_NAME
@@ -18,7 +18,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("sign-in/two-factor/", sessions.verify_two_factor, name="two-factor-verify"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", sessions.set_up_two_factor, name="two-factor-set-up"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -35,5 +37,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
     path("", include("opendata.urls")),
+    path("admin/login/", sessions.admin_sign_in),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from membership.models import Person, Seat
+from partnerships.audit import track_history
 from partnerships.models import Body, Organisation, TimeStampedModel
 
 from .visibility import (
@@ -28,6 +29,7 @@ EXEMPT_PARAGRAPHS = [
 ]
 
 
+@track_history()
 class Meeting(TimeStampedModel):
     """A meeting of a body."""
 
@@ -90,6 +92,7 @@ class Meeting(TimeStampedModel):
         return self.agenda_published_at is not None
 
 
+@track_history()
 class AgendaItem(TimeStampedModel):
     """A numbered item on a meeting's agenda."""
 
@@ -187,6 +190,7 @@ def paper_path(paper, filename):
     return f"papers/{paper.item.meeting_id}/{secrets.token_hex(16)}"
 
 
+@track_history()
 class Paper(TimeStampedModel):
     """A document for an agenda item: a report, an appendix, a presentation."""
 
@@ -226,6 +230,7 @@ class Paper(TimeStampedModel):
         return reverse("meetings:paper-download", kwargs={"pk": self.pk})
 
 
+@track_history()
 class Attendance(TimeStampedModel):
     """Who was at a meeting, in which capacity, or who sent apologies."""
 
@@ -281,6 +286,7 @@ class Attendance(TimeStampedModel):
         return f"{self.person or self.name}: {self.get_status_display()}"
 
 
+@track_history()
 class Declaration(TimeStampedModel):
     """An interest declared at a meeting, on an item, and whether the member withdrew."""
 
@@ -301,6 +307,7 @@ class Declaration(TimeStampedModel):
         return f"{self.person}: {self.interest[:50]}"
 
 
+@track_history()
 class Minutes(TimeStampedModel):
     """The minutes of a meeting: drafted, circulated, approved at a later meeting and signed."""
 
@@ -336,6 +343,7 @@ class Minutes(TimeStampedModel):
         return f"Minutes of {self.meeting}"
 
 
+@track_history()
 class MinuteEntry(TimeStampedModel):
     """What was said and resolved on one agenda item."""
 
@@ -359,6 +367,7 @@ class MinuteEntry(TimeStampedModel):
         return f"Minute of {self.item}"
 
 
+@track_history()
 class MinuteCorrection(TimeStampedModel):
     """A change to approved minutes, recorded rather than made silently."""
 
@@ -374,6 +383,7 @@ class MinuteCorrection(TimeStampedModel):
         ordering = ["entry", "created_at"]
 
 
+@track_history()
 class Decision(TimeStampedModel):
     """What a meeting decided on an item."""
 
@@ -420,6 +430,7 @@ class Decision(TimeStampedModel):
         return f"{self.get_outcome_display()}: {self.text[:60]}"
 
 
+@track_history()
 class Ratification(TimeStampedModel):
     """One partner's ratification of a decision."""
 
@@ -439,6 +450,7 @@ class Ratification(TimeStampedModel):
         ]
 
 
+@track_history()
 class Action(TimeStampedModel):
     """An action from a meeting, owned by a person or an organisation, closed at a meeting."""
 

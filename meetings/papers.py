@@ -1,6 +1,8 @@
 """Papers: checking and storing uploads. The type is read from the file's content, never trusted
 from its name or the browser, and the file is stored under a random name."""
 
+import errno
+import re
 import zipfile
 
 import magic
@@ -34,6 +36,11 @@ ZIP_TYPES = {
 }
 
 WRONG_TYPE = "The file must be a PDF, Word, Excel or OpenDocument text file"
+NOT_STORED = "The file could not be saved. Try again later"
+# A real office file has tens of parts; a zip bomb has many, or expands far past its size.
+MOST_ZIP_MEMBERS = 1000
+# PDF actions that run script or programs when the file is opened (names may be #xx-escaped).
+PDF_ACTIONS = re.compile(rb"/(?:JavaScript|JS|OpenAction|Launch)(?![A-Za-z0-9])")
 
 
 def kind_name(content_type: str) -> str:
@@ -52,11 +59,21 @@ def sniff(upload) -> str | None:
     upload.seek(0)
     sniffed = magic.from_buffer(head, mime=True)
     if sniffed == PDF and head.startswith(b"%PDF-"):
+        content = b"".join(upload.chunks())
+        upload.seek(0)
+        names = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes.fromhex(m[1].decode()), content)
+        if b"%%EOF" not in content[-1024:] or PDF_ACTIONS.search(names):
+            return None
         return PDF
     if sniffed not in ZIP_TYPES or not head.startswith(b"PK\x03\x04"):
         return None
     try:
         with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > MOST_ZIP_MEMBERS or (
+                sum(member.file_size for member in members) > 5 * settings.MAX_PAPER_SIZE
+            ):
+                return None
             names = set(archive.namelist())
             if "[Content_Types].xml" in names:
                 if any(name.startswith("word/") for name in names):
@@ -129,7 +146,12 @@ def save_paper(
         public_interest_statement=public_interest_statement.strip() if is_exempt else "",
         uploaded_by=by,
     )
-    paper.file.save(upload.name, upload, save=False)
+    try:
+        paper.file.save(upload.name, upload, save=False)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise
+        raise ValidationError({"file": NOT_STORED}) from error
     try:
         with transaction.atomic():
             last = Paper.objects.filter(item=item).aggregate(last=Max("order"))["last"]

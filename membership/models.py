@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from partnerships.audit import track_history
 from partnerships.models import Body, DateRange, Organisation, SingleIdRange, TimeStampedModel
 
 
@@ -28,6 +29,7 @@ class Constituency(models.Model):
         return self.name
 
 
+@track_history()
 class Person(TimeStampedModel):
     """Someone who sits on, advises or attends a body."""
 
@@ -128,6 +130,7 @@ class SeatQuerySet(models.QuerySet):
         )
 
 
+@track_history()
 class Seat(TimeStampedModel):
     """A place on a body, held or vacant."""
 
@@ -219,6 +222,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
 
 
+@track_history()
 class Membership(TimeStampedModel):
     """Someone holding a seat for a time; a seat no one holds is a vacancy."""
 
@@ -296,6 +300,7 @@ class Membership(TimeStampedModel):
         return f"{holder} in {self.seat}"
 
 
+@track_history()
 class Substitute(TimeStampedModel):
     """A named standing substitute for a seat."""
 
@@ -314,6 +319,7 @@ class Substitute(TimeStampedModel):
         return f"{self.person} (substitute for {self.seat.label})"
 
 
+@track_history()
 class InterestDeclaration(TimeStampedModel):
     """An entry in a person's register of interests."""
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from .audit import AccessEvent, track_history  # noqa: F401 - AccessEvent is a model of this app
+
 
 class TimeStampedModel(models.Model):
     """Adds when a row was created and last changed."""
@@ -61,6 +63,7 @@ class SingleIdRange(Func):
     output_field = BigIntegerRangeField()
 
 
+@track_history()
 class Organisation(TimeStampedModel):
     """A partner agency: a council, NHS body, police force, school, voluntary organisation …"""
 
@@ -101,6 +104,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
+@track_history()
 class Partnership(TimeStampedModel):
     """The arrangement partners run together, such as "Cambridgeshire Children's Trust"."""
 
@@ -194,6 +198,7 @@ class BodyQuerySet(models.QuerySet):
         return self.with_status(on).filter(status_on_date__in=LIVE_STATUSES)
 
 
+@track_history()
 class Body(TimeStampedModel):
     """A group that meets: a board, executive group, sub-group, area partnership …"""
 
@@ -257,6 +262,7 @@ class Body(TimeStampedModel):
         return self.access_to_information != self.AccessToInformation.NONE
 
 
+@track_history()
 class BodyStatusChange(TimeStampedModel):
     """A dated step in a body's lifecycle; the latest on or before a date is its status then."""
 
@@ -305,6 +311,7 @@ class ReportingLineQuerySet(models.QuerySet):
         return self.filter(is_primary=True)
 
 
+@track_history()
 class ReportingLine(TimeStampedModel):
     """A dated line from a body to the body or organisation it reports to, advises, observes …"""
 
@@ -394,6 +401,7 @@ FREQUENCY_LABELS = {
 }
 
 
+@track_history()
 class TermsOfReference(TimeStampedModel):
     """One version of a body's terms of reference."""
 
@@ -499,6 +507,7 @@ class TermsOfReference(TimeStampedModel):
         return text[0].upper() + text[1:]
 
 
+@track_history()
 class ToRSection(models.Model):
     """A numbered section of a version of the terms of reference."""
 
@@ -538,6 +547,7 @@ class ToRSection(models.Model):
         return self.heading or self.get_kind_display()
 
 
+@track_history()
 class Priority(TimeStampedModel):
     """A numbered priority of a strategy, such as HWB Priority 1."""
 
@@ -559,6 +569,7 @@ class Priority(TimeStampedModel):
         return f"Priority {self.number}: {self.title}"
 
 
+@track_history()
 class WorkArea(TimeStampedModel):
     """A strand of work under a priority, and the body that delivers it."""
 

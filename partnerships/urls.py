@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, structure, terms
+from .views import directory, history, imports, structure, terms
 
 app_name = "partnerships"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", directory.PartnershipListView.as_view(), name="partnership-list"),
     path("new/", directory.PartnershipCreateView.as_view(), name="partnership-create"),
     path("import/", imports.import_structure, name="structure-import"),
+    path("history/<str:model>/<int:pk>/", history.object_history, name="object-history"),
     path("bodies/", directory.BodyListView.as_view(), name="body-list"),
     path("bodies/new/", directory.BodyCreateView.as_view(), name="body-create"),
     path("bodies/<slug:slug>/", directory.BodyDetailView.as_view(), name="body-detail"),

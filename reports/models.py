@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from meetings.models import AgendaItem
+from partnerships.audit import track_history
 from partnerships.models import (
     Body,
     Organisation,
@@ -33,6 +34,7 @@ class Direction(models.TextChoices):
     WORSENING = "worsening", "Worsening"
 
 
+@track_history()
 class AnnualReport(TimeStampedModel):
     """A body's progress report for a period to the body it reports to (annual or quarterly)."""
 
@@ -108,6 +110,7 @@ class AnnualReport(TimeStampedModel):
         return f"{start:%-d %b %Y} to {end:%-d %b %Y}"
 
 
+@track_history()
 class ReportLine(models.Model):
     """Progress on one priority or work area, with a RAG rating and the direction of travel."""
 
@@ -166,6 +169,7 @@ class Escalation(models.Model):
         return self.issue[:80]
 
 
+@track_history()
 class FundingStream(TimeStampedModel):
     """Money a funder puts into the partnership for a period."""
 
@@ -195,6 +199,7 @@ class FundingStream(TimeStampedModel):
         return self.name
 
 
+@track_history()
 class SupportPost(TimeStampedModel):
     """A staff post that supports the partnership, such as a Children's Trust Manager."""
 
@@ -218,6 +223,7 @@ class SupportPost(TimeStampedModel):
         return self.title
 
 
+@track_history()
 class FundingAllocation(TimeStampedModel):
     """Part of a funding stream given to a body or a post; together never more than the stream."""
 
@@ -243,6 +249,7 @@ class FundingAllocation(TimeStampedModel):
         return f"{self.body or self.post or self.purpose}: £{self.amount_per_year}"
 
 
+@track_history()
 class PooledFundAgreement(TimeStampedModel):
     """An agreement by partners to pool money, with each partner's share."""
 
@@ -273,6 +280,7 @@ class PooledFundAgreement(TimeStampedModel):
         return self.name
 
 
+@track_history()
 class PoolShare(models.Model):
     """One partner's percentage share of a pooled fund; the shares add up to 100."""
 

@@ -57,6 +57,8 @@ PUBLIC_URL_NAMES = {
     "opendata:body-feed-atom",
     "opendata:developers",
     "opendata:bundle-download",
+    # Search shows each visitor only what the visibility layer lets them see.
+    "search:search",
 }
 
 SAMPLE_VALUES = {

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from membership.visibility import can_see_withheld_names, shown_name
+from partnerships.audit import AccessEvent, record_access
 from partnerships.models import Body
 
 from .. import services
@@ -25,6 +26,7 @@ NO_STORE = "private, no-store"
 
 def not_visible(request):
     """Hide what the user may not see: 404 when signed in, the sign-in page when not."""
+    record_access(request, None, AccessEvent.Kind.DENIED)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise Http404("Not found")
@@ -145,6 +147,8 @@ def meeting_detail(request, pk):
             "can_edit": can_edit,
         },
     )
+    if exempt:
+        record_access(request, meeting, AccessEvent.Kind.EXEMPT_VIEWED)
     return no_store(response) if exempt else response
 
 

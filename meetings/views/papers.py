@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from partnerships.audit import AccessEvent, record_access
+
 from .. import pack as packs
 from ..models import EXEMPT_PARAGRAPHS, AgendaItem, Meeting, Paper
 from ..papers import save_paper, size_limit_message
@@ -57,6 +59,7 @@ class PaperForm(forms.Form):
 
 
 def _denied(request):
+    record_access(request, None, AccessEvent.Kind.DENIED)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise Http404
@@ -111,6 +114,8 @@ def download_paper(request, pk):
     response["Content-Security-Policy"] = "sandbox"
     public = Paper.objects.visible_to(AnonymousUser()).filter(pk=paper.pk).exists()
     response["Cache-Control"] = "no-cache" if public else PRIVATE
+    if not public:
+        record_access(request, paper, AccessEvent.Kind.EXEMPT_VIEWED)
     return response
 
 
@@ -174,5 +179,9 @@ def download_pack(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "no-cache" if packs.is_public(chosen) else PRIVATE
+    if packs.is_public(chosen):
+        response["Cache-Control"] = "no-cache"
+    else:
+        response["Cache-Control"] = PRIVATE
+        record_access(request, meeting, AccessEvent.Kind.EXEMPT_VIEWED)
     return response
