@@ -56,8 +56,8 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    list_display = ["title", "item", "content_type", "size", "is_exempt"]
-    list_filter = ["is_exempt", "content_type"]
+    list_display = ["title", "kind", "item", "content_type", "size", "is_exempt"]
+    list_filter = ["kind", "is_exempt", "content_type"]
     list_select_related = ["item__meeting__body", "item__parent"]
     search_fields = ["title", "original_name"]
     autocomplete_fields = ["item"]

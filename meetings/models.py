@@ -190,12 +190,27 @@ def paper_path(paper, filename):
     return f"papers/{paper.item.meeting_id}/{secrets.token_hex(16)}"
 
 
+class PaperKind(models.TextChoices):
+    # The law keeps them for different times: reports and their appendices are part of the
+    # record for six years (s.100C); background papers listed in a report for four (s.100D).
+    REPORT = "report", "Report"
+    APPENDIX = "appendix", "Appendix to a report"
+    PRESENTATION = "presentation", "Presentation"
+    BACKGROUND = "background", "Background paper"
+
+
 @track_history()
 class Paper(TimeStampedModel):
     """A document for an agenda item: a report, an appendix, a presentation."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=300)
+    kind = models.CharField(
+        max_length=20,
+        choices=PaperKind.choices,
+        default=PaperKind.REPORT,
+        help_text="Background papers are kept for four years, the rest for six.",
+    )
     file = models.FileField(upload_to=paper_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

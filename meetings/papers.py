@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from .models import Paper
+from .models import Paper, PaperKind
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -112,6 +112,7 @@ def save_paper(
     upload,
     title: str,
     by,
+    kind: str = PaperKind.REPORT,
     is_exempt: bool = False,
     exempt_paragraph: int | None = None,
     public_interest_statement: str = "",
@@ -138,6 +139,7 @@ def save_paper(
     paper = Paper(
         item=item,
         title=title.strip(),
+        kind=kind,
         original_name=_safe_name(upload.name),
         content_type=content_type,
         size=upload.size,

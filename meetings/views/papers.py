@@ -18,7 +18,7 @@ from django.urls import reverse
 from partnerships.audit import AccessEvent, record_access
 
 from .. import pack as packs
-from ..models import EXEMPT_PARAGRAPHS, AgendaItem, Meeting, Paper
+from ..models import EXEMPT_PARAGRAPHS, AgendaItem, Meeting, Paper, PaperKind
 from ..papers import save_paper, size_limit_message
 
 PRIVATE = "private, no-store"
@@ -27,6 +27,14 @@ PRIVATE = "private, no-store"
 
 class PaperForm(forms.Form):
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the paper's title"})
+    kind = forms.ChoiceField(
+        label="What kind of paper is it?",
+        choices=PaperKind.choices,
+        initial=PaperKind.REPORT,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Background papers are kept for four years after the meeting, the rest for six.",
+    )
     file = forms.FileField(
         label="Upload a file",
         error_messages={"required": "Select a file", "empty": "The selected file is empty"},
@@ -79,6 +87,7 @@ def upload_paper(request, pk):
                 item=item,
                 upload=data["file"],
                 title=data["title"],
+                kind=data["kind"] or PaperKind.REPORT,
                 by=request.user,
                 is_exempt=data["is_exempt"],
                 exempt_paragraph=data["exempt_paragraph"],

@@ -9,7 +9,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from meetings.models import Action, Attendance, Declaration, MinuteEntry, Minutes, Paper
+from meetings.models import (
+    Action,
+    Attendance,
+    Declaration,
+    MinuteEntry,
+    Minutes,
+    Paper,
+    PaperKind,
+)
 from membership.data_protection import anonymise, personal_data
 from membership.models import InterestDeclaration, Membership, Person
 from tests.factories import (
@@ -150,10 +158,15 @@ def test_anonymise_leaves_no_old_name_in_the_audit_history(record, officer):
     assert not events.objects.filter(pgh_obj_id=record.pk).exclude(email="").exists()
 
 
-def paper_on(meeting, title):
+def paper_on(meeting, title, kind=PaperKind.BACKGROUND):
     item = AgendaItemFactory(meeting=meeting)
     paper = Paper(
-        item=item, title=title, original_name=f"{title}.txt", content_type="text/plain", size=5
+        item=item,
+        title=title,
+        kind=kind,
+        original_name=f"{title}.txt",
+        content_type="text/plain",
+        size=5,
     )
     paper.file.save("paper.txt", ContentFile(b"hello"))
     return paper
@@ -164,7 +177,9 @@ def test_retention_dry_run_lists_then_apply_deletes_papers_past_four_years(setti
     old = MeetingFactory(starts_at=datetime.datetime(2015, 4, 29, 14, 0, tzinfo=LONDON))
     recent = MeetingFactory(starts_at=datetime.datetime(2016, 4, 29, 14, 0, tzinfo=LONDON))
     old_paper = paper_on(old, "old")
-    recent_paper = paper_on(recent, "recent")
+    recent_paper = paper_on(recent, "recent", kind=PaperKind.REPORT)
+    # The report on the same old item is part of the record: six years, not four.
+    old_report = paper_on(old, "old report", kind=PaperKind.REPORT)
     minutes = Minutes.objects.create(meeting=old)
     old_file = settings.MEDIA_ROOT / old_paper.file.name
     assert old_file.exists()
@@ -173,23 +188,32 @@ def test_retention_dry_run_lists_then_apply_deletes_papers_past_four_years(setti
     out = io.StringIO()
     call_command("apply_retention", today=datetime.date(2019, 4, 29), stdout=out)
     assert "Dry run: 0 background papers" in out.getvalue()
+    assert "and 0 reports, appendices and presentations" in out.getvalue()
 
     out = io.StringIO()
     call_command("apply_retention", today=datetime.date(2020, 1, 1), stdout=out)
-    assert f"Would delete paper {old_paper.pk} " in out.getvalue()
+    assert f"Would delete background paper {old_paper.pk} " in out.getvalue()
     assert "Dry run: 1 background papers older than 4 years" in out.getvalue()
-    assert Paper.objects.count() == 2
+    assert f"report {old_report.pk} " not in out.getvalue()
+    assert Paper.objects.count() == 3
     assert old_file.exists()
 
     out = io.StringIO()
     call_command("apply_retention", today=datetime.date(2020, 1, 1), apply=True, stdout=out)
-    assert "Deleted 1 background papers and their files." in out.getvalue()
-    assert list(Paper.objects.all()) == [recent_paper]
+    assert "Deleted 1 papers and their files." in out.getvalue()
+    assert set(Paper.objects.all()) == {recent_paper, old_report}
     assert not old_file.exists()
     assert (settings.MEDIA_ROOT / recent_paper.file.name).exists()
     # Statutory records (s.100C, six years) are untouched.
     assert Minutes.objects.filter(pk=minutes.pk).exists()
-    assert old.items.count() == 1
+    assert old.items.count() == 2
+
+    # Six years after the old meeting the report goes too; the minutes stay.
+    out = io.StringIO()
+    call_command("apply_retention", today=datetime.date(2021, 6, 1), apply=True, stdout=out)
+    assert f"Deleting report {old_report.pk} " in out.getvalue()
+    assert list(Paper.objects.all()) == [recent_paper]
+    assert Minutes.objects.filter(pk=minutes.pk).exists()
 
 
 @pytest.mark.django_db
