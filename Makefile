@@ -52,9 +52,10 @@ run: install ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreS
 	$(PY) manage.py serve $(HOST):$(PORT)
 
 .PHONY: lint
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, bandit security lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r config partnerships membership meetings reports search opendata subscriptions -q
 
 .PHONY: test
 test: lint ## The whole suite: lint, Django checks, migrations check, pytest (unit, integration, browser)
@@ -66,9 +67,21 @@ test: lint ## The whole suite: lint, Django checks, migrations check, pytest (un
 faults: install ## Remove one security guard at a time and check the tests catch it (needs DATABASE_URL)
 	DATABASE_URL=$${DATABASE_URL:?set DATABASE_URL} $(PY) scripts/seeded_faults.py
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_scale
+
 .PHONY: bench
-bench: install ## Run the benchmarks in bench/ (needs DATABASE_URL)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+bench: install ## Benchmarks: search, agenda pack, then page throughput on the scale dataset (bench/README.md)
+	@for script in bench/search_bench.py bench/pack_bench.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@echo "== bench/run"
+	@if $(PY) -c 'import sys, psycopg; c = psycopg.connect(sys.argv[1]); sys.exit(not c.execute("SELECT 1 FROM meetings_meeting LIMIT 1").fetchone())' "$(BENCH_DATABASE_URL)" 2>/dev/null; then \
+	  BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) bench/run; \
+	else \
+	  echo "bench/run and bench/load need the scale dataset in $(BENCH_DATABASE_URL). Make it with:"; \
+	  echo "  psql postgres://postgres@127.0.0.1:5432/postgres -c 'CREATE DATABASE bench_scale'"; \
+	  echo "  DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=var/bench-media $(PY) manage.py migrate"; \
+	  echo "  DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=var/bench-media $(PY) manage.py generate_scale"; \
+	  echo "then: make bench BENCH_DATABASE_URL=... (or bench/run --media-root var/bench-media)"; \
+	fi
 
 .PHONY: backup
 backup: export DEBUG ?= 1

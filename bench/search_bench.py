@@ -6,10 +6,18 @@ them, then runs 200 searches with varied terms as a board member of one body, th
 visibility layer, and prints the timings. Data is kept between runs; --fresh rebuilds it.
 
     .venv/bin/python bench/search_bench.py [--entries 100000] [--searches 200] [--fresh]
+
+With --database-url it times searches against an existing database instead, read-only (the
+connection refuses writes), as the member named by --member or by the "member" of a
+generate_scale summary (--summary):
+
+    .venv/bin/python bench/search_bench.py --database-url postgres://.../bench_scale \
+        --summary /work/bench-scale-summary.json
 """
 
 import argparse
 import datetime
+import json
 import os
 import random
 import statistics
@@ -249,31 +257,59 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--fresh", action="store_true", help="Drop and rebuild the data")
+    parser.add_argument(
+        "--database-url", help="Time searches against this existing database, read-only"
+    )
+    parser.add_argument("--member", help="Search as this username (with --database-url)")
+    parser.add_argument(
+        "--summary", help="A generate_scale summary JSON naming the member (with --database-url)"
+    )
     args = parser.parse_args()
 
-    server = os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER)
-    url = urlunsplit(urlsplit(server)._replace(path=f"/{DATABASE_NAME}"))
-    ensure_database(url)
-    connect_django(url)
+    if args.database_url:
+        username = args.member
+        if not username and args.summary:
+            username = json.loads(Path(args.summary).read_text())["member"]["username"]
+        if not username:
+            parser.error("--database-url needs --member or --summary to say who searches")
+        connect_django(args.database_url)
+        from django.db import connection
 
-    from django.core.management import call_command
+        with connection.cursor() as cursor:
+            # Someone else's data set: make sure nothing here can change it.
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        label = f"searches as {username}"
+    else:
+        server = os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER)
+        url = urlunsplit(urlsplit(server)._replace(path=f"/{DATABASE_NAME}"))
+        ensure_database(url)
+        connect_django(url)
+
+        from django.core.management import call_command
+
+        from meetings.models import MinuteEntry
+
+        call_command("migrate", interactive=False, verbosity=0)
+        if args.fresh or MinuteEntry.objects.count() != args.entries:
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("migrate", interactive=False, verbosity=0)
+            build(args.entries, random.Random(8))  # noqa: S311 - sample data, not secrets
+        username = "bench-member"
+        label = "searches as a board member of one body"
 
     from meetings.models import MinuteEntry
+    from search.models import SearchDocument
 
-    rng = random.Random(8)  # noqa: S311 - sample data, not secrets
-    call_command("migrate", interactive=False, verbosity=0)
-    if args.fresh or MinuteEntry.objects.count() != args.entries:
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", interactive=False, verbosity=0)
-        build(args.entries, rng)
-
-    member = get_user_model().objects.get(username="bench-member")
+    rng = random.Random(9)  # noqa: S311 - sample data, not secrets
+    member = get_user_model().objects.get(username=username)
     terms, very_common = queries(rng, args.searches)
     for _, term in terms[:10]:  # warm the caches and the connection
         timed(member, term)
     runs = [(band, *timed(member, term)) for band, term in terms]
-    entries = MinuteEntry.objects.count()
-    print(f"{entries} minute entries; searches as a board member of one body")
+    print(
+        f"{MinuteEntry.objects.count()} minute entries, {SearchDocument.objects.count()} "
+        f"documents; {label}"
+    )
     print(f"All: {summary([ms for _, ms, _ in runs])}")
     print(f"Results per search: median {statistics.median(n for *_, n in runs):.0f}")
     for band in sorted({band for band, *_ in runs}):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 
 from partnerships.roles import Role
 
-DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105 - printed for demo logins only
+DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105  # nosec B105  # for demo logins only
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -240,7 +241,8 @@ def set_up_two_factor(request):
     """Officers and admins link an authenticator app to their account."""
     user = request.user
     if not is_officer_or_admin(user):
-        raise Http404
+        # The page exists for everyone signed in; only staff may use it.
+        raise PermissionDenied
     if user_has_device(user):
         return render(request, "registration/two_factor_set_up.html", {"already_set_up": True})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -36,7 +36,13 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     path("", include("opendata.urls")),
     path("admin/login/", sessions.admin_sign_in),
     path("admin/", admin.site.urls),
 ]
+
+# The baseline view for bench/run; never mounted unless the benchmark asks for it.
+bench_urlpatterns = [path("_bench/baseline/", views.bench_baseline, name="bench-baseline")]
+if settings.BENCHMARK_VIEWS:
+    urlpatterns += bench_urlpatterns

@@ -1,8 +1,8 @@
-"""Site-wide pages: home, accessibility statement, health check."""
+"""Site-wide pages: home, accessibility statement, health check, and the benchmark baseline."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -37,3 +37,17 @@ class HomeView(TemplateView):
 @method_decorator(login_not_required, name="dispatch")
 class AccessibilityStatementView(TemplateView):
     template_name = "accessibility.html"
+
+
+@never_cache
+@require_GET
+def bench_baseline(request):
+    """The yardstick for bench/run: one trivial query behind the whole middleware stack.
+
+    Signed-in only, like the pages it is compared with, so each request also loads the session
+    and the user. Mounted only when BENCHMARK_VIEWS is set (config/urls.py).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+    return HttpResponse(f"ok {one} {request.user.pk}\n", content_type="text/plain; charset=utf-8")

@@ -19,6 +19,7 @@ from membership.models import Person, Seat, SeatRole
 from membership.roster import seats_on
 from partnerships.models import Body, Organisation
 
+from . import signals
 from .models import (
     AgendaItem,
     Decision,
@@ -83,8 +84,21 @@ def ensure_minutes(meeting: Meeting) -> Minutes:
     """The meeting's minutes with an entry per item; safe to call again when items change."""
     minutes, _ = Minutes.objects.get_or_create(meeting=meeting)
     missing = meeting.items.filter(minute__isnull=True).order_by("pk")
-    MinuteEntry.objects.bulk_create(MinuteEntry(minutes=minutes, item=item) for item in missing)
+    created = MinuteEntry.objects.bulk_create(
+        MinuteEntry(minutes=minutes, item=item) for item in missing
+    )
+    _entries_changed([entry.pk for entry in created])
     return minutes
+
+
+def _entries_changed(entry_ids: list[int]) -> None:
+    """Tell other apps (search) about entries written without save(), once the change commits."""
+    if entry_ids:
+        transaction.on_commit(
+            lambda: signals.minute_entry_changed.send_robust(
+                sender=MinuteEntry, entry_ids=entry_ids
+            )
+        )
 
 
 def _locked_minutes(minutes_id: int) -> Minutes:
@@ -112,6 +126,7 @@ def save_entry(
     entry.refresh_from_db()
     if not updated:
         raise Conflict()
+    _entries_changed([entry.pk])
     return entry
 
 
@@ -200,6 +215,10 @@ def approve_minutes(
     if at_item.minutes_to_approve_id is None:
         at_item.minutes_to_approve = minutes
         at_item.save(update_fields=["minutes_to_approve", "updated_at"])
+    minutes_id = minutes.pk
+    transaction.on_commit(
+        lambda: signals.minutes_approved.send_robust(sender=Minutes, minutes_id=minutes_id)
+    )
     return minutes
 
 
@@ -216,6 +235,7 @@ def _record_correction(*, entry: MinuteEntry, text: str, reason: str, by) -> Min
     MinuteEntry.objects.filter(pk=entry.pk).update(
         text=after, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
     )
+    _entries_changed([entry.pk])
     return correction
 
 

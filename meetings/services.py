@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, signals
 from .deadlines import is_late, meeting_date, publication_deadline
 from .minutes import referrals_for
 from .models import Action, AgendaItem, Meeting, Minutes
@@ -293,9 +293,14 @@ def publish_agenda(*, meeting: Meeting, by, urgency_reason: str = "") -> Meeting
             ]
         )
         meeting_id, supplementary = meeting.pk, meeting.agenda_version > 1
-        transaction.on_commit(
-            lambda: notifications.send_agenda_published(
-                meeting_id=meeting_id, supplementary=supplementary
+
+        def announce():
+            # Followers' e-mails are only queued (send_robust), so the members' still go out
+            # if queueing fails, and the followers' are queued if the members' fail.
+            signals.agenda_published.send_robust(
+                sender=Meeting, meeting_id=meeting_id, supplementary=supplementary
             )
-        )
+            notifications.send_agenda_published(meeting_id=meeting_id, supplementary=supplementary)
+
+        transaction.on_commit(announce)
     return meeting

@@ -185,13 +185,34 @@ def personal_data(person: Person) -> dict:
             {"report": str(report), "submitted_at": _date(report.submitted_at)}
             for report in AnnualReport.objects.filter(submitted_by=user).select_related("body")
         ],
+        "subscriptions": [
+            {
+                "body": subscription.body.name,
+                "email": subscription.email or None,
+                "confirmed_at": _date(subscription.confirmed_at),
+            }
+            for subscription in _subscriptions(person).select_related("body")
+        ],
     }
+
+
+def _subscriptions(person: Person):
+    """The bodies the person follows, signed in or by their e-mail address (subscriptions app)."""
+    subscriptions = apps.get_model("subscriptions", "Subscription")
+    held = Q(pk__in=[])
+    if person.user_id:
+        held |= Q(user_id=person.user_id)
+    if person.email:
+        held |= Q(user__isnull=True, email__iexact=person.email)
+    return subscriptions.objects.filter(held)
 
 
 @transaction.atomic
 def anonymise(person: Person, *, by) -> Person:
     """Erase what identifies the person; keep their place in the record. See the module notes."""
     anonymous = ANONYMOUS_NAME.format(pk=person.pk)
+    # Before the address and the login are erased: they are how the subscriptions are found.
+    _subscriptions(person).delete()
     person.name = anonymous
     person.sort_name = anonymous
     person.honorific = ""

@@ -7,7 +7,7 @@ import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes what we write; parses nothing
 
 from .models import Body, BodyStatus, Organisation, Partnership, ReportingLine
 from .structure import Structure, StructureDiff, line_key, line_target_key

@@ -280,6 +280,19 @@ def on_delete(sender, instance, **kwargs):
         _later(index, KIND_OF_MODEL[sender], instance.pk)
 
 
+def on_minute_entries_changed(sender, entry_ids, **kwargs):
+    """Minute text written by a QuerySet update, which sends no post_save.
+
+    The meetings app sends this once its transaction has committed, so the index is written now.
+    """
+    for pk in entry_ids:
+        try:
+            index(Kind.MINUTE, pk)
+        except Exception:
+            # As with _later: a failed index must not turn a saved minute into an error page.
+            logger.exception("Could not index minute entry %s", pk)
+
+
 WATCHED_MODELS = [*KIND_OF_MODEL, Meeting, ToRSection, ReportLine]
 
 

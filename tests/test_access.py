@@ -59,6 +59,11 @@ PUBLIC_URL_NAMES = {
     "opendata:bundle-download",
     # Search shows each visitor only what the visibility layer lets them see.
     "search:search",
+    # The public follow bodies that meet in public by e-mail; the links carry their own secret.
+    "subscriptions:follow",
+    "subscriptions:check-email",
+    "subscriptions:confirm",
+    "subscriptions:unsubscribe",
 }
 
 SAMPLE_VALUES = {

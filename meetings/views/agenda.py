@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from membership.visibility import can_see_withheld_names, shown_name
+from partnerships.audit import AccessEvent, record_access
 
 from .. import services
 from ..deadlines import LONDON, is_late, meeting_date, publication_deadline
@@ -198,4 +199,8 @@ def item_detail(request, pk):
         or any(paper.is_exempt for paper in item.visible_papers)
         or any(sub.is_exempt for sub in sub_items)
     )
-    return no_store(response) if exempt else response
+    if not exempt:
+        return response
+    # Reads of exempt material are logged, as the paper and pack downloads are.
+    record_access(request, item, AccessEvent.Kind.EXEMPT_VIEWED)
+    return no_store(response)

@@ -4,10 +4,8 @@ declarations of interest with the prompts shown before the meeting."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -19,7 +17,7 @@ from ..attendance import AttendanceRow, declare_interest, prompts, record_attend
 from ..models import AgendaItem, Attendance, Declaration, Meeting
 from ..quorum import item_key, quorum_through
 from ..visibility import is_member, sees_everything
-from .meetings import is_exempt_item, no_store
+from .meetings import is_exempt_item, no_store, not_visible
 
 Status = Attendance.Status
 MEMBER_CHOICES = [
@@ -48,9 +46,8 @@ def _meeting(request, pk) -> Meeting:
 
 
 def _denied(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404("No meeting found")
+    # Logged as a refusal, then sign-in for anonymous visitors and 404 for others.
+    return not_visible(request)
 
 
 def _items(meeting, user) -> list[AgendaItem]:

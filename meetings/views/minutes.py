@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
@@ -28,6 +27,7 @@ from ..models import (
     Ratification,
 )
 from ..visibility import is_member, sees_everything
+from .meetings import not_visible
 
 # Forms -----------------------------------------------------------------------------------------
 
@@ -191,9 +191,7 @@ def minutes(request, pk):
     user = request.user
     meeting = Meeting.objects.visible_to(user).select_related("body").filter(pk=pk).first()
     if meeting is None:
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise Http404("No meeting found")
+        return not_visible(request)
     can_edit = user.has_perm("meetings.change_minuteentry")
     if request.method == "POST":
         return _staff_action(request, meeting, can_edit)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,6 +81,16 @@ class PersonDetailView(DetailView):
         if not person.publish_name and not can_see_withheld_names(self.request.user):
             raise Http404("No person found")
         return person
+
+    def get(self, request, *args, **kwargs):
+        # A page the visitor may not see asks anonymous visitors to sign in, as every non-public
+        # page does; signed-in people get a 404 that does not confirm the person exists.
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if request.user.is_authenticated:
+                raise
+            return redirect_to_login(request.get_full_path())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

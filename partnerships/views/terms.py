@@ -4,6 +4,7 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,14 @@ from ..forms import AgreeTermsForm, TermsOfReferenceForm, ToRSectionFormSet
 from ..models import Body, TermsOfReference
 
 public = method_decorator(login_not_required, name="dispatch")
+
+
+def hidden(request, message: str):
+    """Refuse a version the user may not see: anonymous visitors are asked to sign in, as for
+    every non-public page; signed-in people get a 404 that does not confirm it exists."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404(message)
 
 
 def visible_terms(user):
@@ -35,7 +44,13 @@ class TermsListView(ListView):
         self.body = get_object_or_404(
             Body.objects.select_related("partnership"), slug=self.kwargs["slug"]
         )
-        return visible_terms(self.request.user).filter(body=self.body).order_by("-version")
+        # Each version's link names the body: joined, or it is loaded once a row.
+        return (
+            visible_terms(self.request.user)
+            .filter(body=self.body)
+            .select_related("body")
+            .order_by("-version")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -58,6 +73,12 @@ class TermsDetailView(DetailView):
             body__slug=self.kwargs["slug"],
             version=self.kwargs["version"],
         )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return hidden(request, "No such version")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -169,13 +190,13 @@ def compare_versions(request, slug):
         .order_by("version")
     )
     if len(versions) < 2:
-        raise Http404("There is only one version")
+        return hidden(request, "There is only one version")
     by_number = {terms.version: terms for terms in versions}
     try:
         old = by_number[int(request.GET.get("old", versions[-2].version))]
         new = by_number[int(request.GET.get("new", versions[-1].version))]
     except (KeyError, ValueError):
-        raise Http404("No such version") from None
+        return hidden(request, "No such version")
     fields = []
     for label, attribute in FIELDS_COMPARED:
         before, after = getattr(old, attribute), getattr(new, attribute)

@@ -1,7 +1,9 @@
 """The agenda pack: Part A holds only what the public may see, Part B only goes to members."""
 
 import datetime
+import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -10,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from meetings import pack as packs
@@ -246,3 +248,50 @@ def test_an_unpublished_agenda_has_no_public_pack(client):
     assert page.status_code == 200
     assert "The agenda pack will be available here when the agenda is published." in page.text
     assert prepare(client, meeting, "a").status_code == 404
+
+
+def word_boxes(data, tmp_path, page):
+    """{word: (x_min, y_min, x_max, y_max)} on one page, in points from the top left."""
+    path = tmp_path / "boxes.pdf"
+    path.write_bytes(data)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {
+        word: tuple(float(n) for n in box)
+        for *box, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>',
+            html,
+        )
+    }
+
+
+@pytest.mark.parametrize(("turn", "upright"), [(0, True), (90, False)])
+def test_a_paper_page_is_drawn_inside_its_box_as_a_viewer_shows_it(
+    meeting, officer, tmp_path, turn, upright
+):
+    paper = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_upload("Wide_appendix").read())))
+    paper.pages[0].rotate(turn)
+    data = io.BytesIO()
+    paper.write(data)
+    save_paper(
+        item=meeting.items.get(order=1),
+        upload=SimpleUploadedFile("wide.pdf", data.getvalue()),
+        title="Wide",
+        by=officer,
+    )
+    pack = packs.pack_for(meeting, AnonymousUser(), "a")
+
+    pdf = packs.render(pack)
+
+    last = len(PdfReader(io.BytesIO(pdf)).pages)
+    x_min, y_min, x_max, y_max = word_boxes(pdf, tmp_path, last)["Wide_appendix"]
+    left, bottom, right, top = packs.PAPER_BOX
+    assert left <= x_min < x_max <= right
+    # pdftotext measures from the top of the page, the box from the bottom.
+    assert packs.A4_HEIGHT - top <= y_min < y_max <= packs.A4_HEIGHT - bottom
+    # A page the viewer turns a quarter shows its line of text running down the page.
+    assert (x_max - x_min > y_max - y_min) is upright

@@ -297,10 +297,16 @@ def test_a_manager_drafts_edits_and_agrees_terms_of_reference(client, partnershi
 def test_drafts_are_hidden_from_the_public_and_board_members(client, board_member, board):
     terms = services.draft_terms_of_reference(body=board)
     url = terms.get_absolute_url()
+    compare = reverse("partnerships:tor-diff", kwargs={"slug": board.slug}) + "?old=1&new=2"
 
-    assert client.get(url).status_code == 404
+    # Anonymous visitors are asked to sign in, as for every page they may not see.
+    for address in (url, compare):
+        response = client.get(address)
+        assert response.status_code == 302
+        assert response.url.startswith(f"{reverse('login')}?next=")
     client.force_login(board_member)
     assert client.get(url).status_code == 404
+    assert client.get(compare).status_code == 404
 
 
 def test_version_diff_lists_changed_sections_word_by_word(client, board):

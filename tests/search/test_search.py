@@ -266,6 +266,39 @@ def test_results_come_twenty_to_a_page(meeting):
     assert "Page 2 of 2" in second.text
 
 
+def test_the_count_stops_at_the_limit_and_counts_only_what_the_user_may_open(
+    meeting, member, monkeypatch
+):
+    from search import query
+
+    monkeypatch.setattr(query, "COUNT_LIMIT", 8)
+    for n in range(6):
+        AgendaItemFactory(meeting=meeting, title=f"Safeguarding review {n}")
+    for n in range(3):
+        AgendaItemFactory(
+            meeting=meeting,
+            title=f"Safeguarding case {n}",
+            is_exempt=True,
+            exempt_paragraph=1,
+            public_interest_statement="About a named child.",
+        )
+
+    public = search(PUBLIC, "safeguarding", per_page=4)
+    members = search(member, "safeguarding", per_page=4)
+    last = search(member, "safeguarding", per_page=4, page=9)
+
+    assert (public.count, public.more, public.page.paginator.num_pages) == (6, False, 2)
+    assert (members.count, members.more, members.page.paginator.num_pages) == (8, True, 2)
+    assert last.page.number == 2
+    assert len(last.page.object_list) == 4
+    seen = [d.title for d in members.page] + [d.title for d in last.page]
+    assert len(set(seen)) == 8
+    response = signed_in(member).get(URL, {"q": "safeguarding"})
+    assert "More than 8 results for ‘safeguarding’" in response.text
+    assert "0 results" not in Client().get(URL, {"q": "safeguarding"}).text
+    assert "6 results for ‘safeguarding’" in Client().get(URL, {"q": "safeguarding"}).text
+
+
 def test_titles_and_snippets_are_escaped(meeting):
     AgendaItemFactory(
         meeting=meeting,
@@ -375,11 +408,12 @@ def test_the_page_runs_a_fixed_number_of_queries(meeting, member, django_assert_
     client = signed_in(member)
 
     for q in ("safeguarding", "review 1"):
-        # anonymous: kinds matched, page of results with the count, snippets, bodies for the filter
+        # anonymous: kinds matched, the ids of the results (with the count), the page's rows
+        # with their snippets, bodies for the filter
         with django_assert_num_queries(4):
             Client().get(URL, {"q": q})
-        # session, user, roles, bodies sat on (seats, ex officio seats), kinds matched, page with
-        # the count, snippets, bodies for the filter
+        # session, user, roles, bodies sat on (seats, ex officio seats), kinds matched, the ids
+        # of the results, the page's rows with their snippets, bodies for the filter
         with django_assert_num_queries(9):
             client.get(URL, {"q": q})
 
@@ -390,3 +424,101 @@ def test_an_empty_search_shows_the_form_only():
     assert response.status_code == 200
     assert response.context["results"] is None
     assert "result" not in response.text.lower().replace("search results", "")
+
+
+# Minute text written by QuerySet.update (draft edits, corrections) -------------------------------
+
+
+@pytest.fixture
+def drafted(meeting, officer, django_capture_on_commit_callbacks):
+    """Draft minutes of the meeting, one entry about fostering, written through the service."""
+    from meetings import minutes as services
+
+    AgendaItemFactory(meeting=meeting, title="Early help")
+    with django_capture_on_commit_callbacks(execute=True):
+        record = services.ensure_minutes(meeting)
+        entry = record.entries.get()
+        services.save_entry(
+            entry=entry,
+            text="<p>Members discussed fostering allowances.</p>",
+            resolution="",
+            expected_version=entry.version,
+            by=officer,
+        )
+    return entry
+
+
+def test_an_edited_draft_minute_is_found_by_its_new_words_only(
+    drafted, officer, django_capture_on_commit_callbacks
+):
+    assert titles(officer, "fostering") == ["Minute: Early help"]
+
+    url = reverse("meetings:minute-entry-update", kwargs={"pk": drafted.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(officer).post(
+            url,
+            {
+                "text": "<p>Members discussed adoption.</p>",
+                "resolution": "",
+                "version": drafted.version,
+            },
+        )
+
+    assert response.status_code == 302
+    assert titles(officer, "fostering") == []
+    assert titles(officer, "adoption") == ["Minute: Early help"]
+
+
+def test_a_correction_to_approved_minutes_is_found_by_its_new_words_only(
+    meeting, drafted, officer, django_capture_on_commit_callbacks
+):
+    from meetings import minutes as services
+
+    chair = SeatFactory(body=meeting.body, label="Chair", role="chair")
+    MembershipFactory(seat=chair, person=PersonFactory(name="Bella Chair"))
+    later = MeetingFactory(
+        body=meeting.body,
+        starts_at=meeting.starts_at + datetime.timedelta(days=90),
+        agenda_published_at=timezone.now(),
+    )
+    approving = AgendaItemFactory(meeting=later, kind="previous_minutes", title="Minutes")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_minutes(
+            minutes=drafted.minutes,
+            at_item=approving,
+            by=officer,
+            corrections=[
+                services.Correction(
+                    entry=drafted, text="<p>Members discussed kinship care.</p>", reason="Accuracy"
+                )
+            ],
+        )
+    # Approved minutes of a public meeting are public, corrected text and all.
+    assert titles(PUBLIC, "fostering") == []
+    assert titles(PUBLIC, "kinship") == ["Minute: Early help"]
+
+    url = reverse("meetings:minute-entry-update", kwargs={"pk": drafted.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(officer).post(
+            url, {"text": "<p>Members discussed special guardianship.</p>", "reason": "Typo"}
+        )
+
+    assert response.status_code == 302
+    assert titles(PUBLIC, "kinship") == []
+    assert titles(PUBLIC, "guardianship") == ["Minute: Early help"]
+
+
+def test_a_minute_edit_rolled_back_leaves_the_index_alone(drafted, officer):
+    from meetings import minutes as services
+
+    # Outside django_capture_on_commit_callbacks nothing commits: the index keeps the old words.
+    services.save_entry(
+        entry=drafted,
+        text="<p>Members discussed adoption.</p>",
+        resolution="",
+        expected_version=drafted.version,
+        by=officer,
+    )
+
+    assert titles(officer, "adoption") == []
+    assert titles(officer, "fostering") == ["Minute: Early help"]

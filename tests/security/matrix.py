@@ -35,6 +35,8 @@ from membership.models import Seat
 from partnerships.models import TermsOfReference
 from partnerships.roles import Role
 from reports.models import FundingStream, PooledFundAgreement
+from subscriptions.links import confirmation_code
+from subscriptions.models import Subscription
 from tests.factories import (
     AgendaItemFactory,
     AnnualReportFactory,
@@ -353,6 +355,11 @@ def pack_download_rule(who, target: PackState):
     return DENY if who.signed_in else LOGIN
 
 
+def subscription_link_rule(who, target):
+    # The token in a link is the secret: a real one opens for anyone, a made-up one is absent.
+    return ABSENT if target.tag == "made-up link" else ALLOW
+
+
 def login_rule(who, target):
     return REDIRECT if who.signed_in else ALLOW
 
@@ -515,6 +522,12 @@ RULES = {
     "reports:allocation-create": for_staff("funding"),
     "reports:post-create": for_staff("funding"),
     "reports:pool-create": for_staff("funding"),
+    # subscriptions: the world's bodies meet in public, so anyone may ask to follow them
+    "subscriptions:follow": public,
+    "subscriptions:check-email": public,
+    "subscriptions:confirm": subscription_link_rule,
+    "subscriptions:unsubscribe": subscription_link_rule,
+    "subscriptions:my-subscriptions": signed_in,
     "admin:login": admin_login_rule,
 }
 
@@ -804,6 +817,9 @@ def build_world() -> World:
     w.pool = PooledFundAgreement.objects.create(
         name="Matrix pool", legal_basis="s75", host=organisation, body=bodies["A"]
     )
+    w.subscription = Subscription.objects.create(
+        body=bodies["A"], email="matrix-follower@example.org", confirmation_sent_at=now
+    )
     return w
 
 
@@ -871,6 +887,13 @@ def cells(w: World) -> list[Cell]:
         add("meetings:action-update", state, pk=a.pk)
     add("meetings:ratification-update", Page("ratification"), pk=w.ratification.pk)
     add("meetings:calendar-person", Page("member's token"), token=w.calendar_token)
+    links = {
+        "subscriptions:confirm": confirmation_code(w.subscription),
+        "subscriptions:unsubscribe": w.subscription.token,
+    }
+    for name, token in links.items():
+        add(name, Page("link"), token=token)
+        add(name, Page("made-up link"), token="made-up")
 
     for r, state in w.reports:
         for name in ("report-detail", "report-update", "report-submit", "report-receive"):
@@ -916,6 +939,8 @@ def cells(w: World) -> list[Cell]:
         "reports:body-reports",
         "opendata:body-feed-rss",
         "opendata:body-feed-atom",
+        "subscriptions:follow",
+        "subscriptions:check-email",
     ]
     for key in "AB":
         body = w.bodies[key]

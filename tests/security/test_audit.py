@@ -368,6 +368,48 @@ def test_a_meeting_page_showing_exempt_items_is_recorded_once(client):
 
 
 @pytest.mark.django_db
+def test_opening_an_exempt_item_page_is_recorded_and_an_open_one_is_not(client):
+    meeting = MeetingFactory(agenda_published_at=timezone.now())
+    open_item = AgendaItemFactory(meeting=meeting, order=1)
+    exempt = AgendaItemFactory(
+        meeting=meeting,
+        order=2,
+        is_exempt=True,
+        exempt_paragraph=3,
+        public_interest_statement="Commercial",
+    )
+    member = member_of(meeting.body)
+    client.force_login(member)
+    exempt_url = reverse("meetings:item-detail", kwargs={"pk": exempt.pk})
+
+    opened = client.get(exempt_url)
+    client.get(reverse("meetings:item-detail", kwargs={"pk": open_item.pk}))
+
+    assert opened.status_code == 200
+    assert list(
+        AccessEvent.objects.values_list("kind", "user_id", "path", "object_type", "object_id")
+    ) == [("exempt_viewed", member.pk, exempt_url, "meetings.agendaitem", exempt.pk)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["attendance", "declarations", "minutes"])
+def test_a_refused_register_or_minutes_page_is_recorded(client, page):
+    meeting = MeetingFactory(is_public=False, status="held", agenda_published_at=timezone.now())
+    outsider = UserFactory()
+    url = reverse(f"meetings:{page}", kwargs={"pk": meeting.pk})
+
+    anonymous = client.get(url)
+    client.force_login(outsider)
+    signed_in = client.get(url)
+
+    assert (anonymous.status_code, signed_in.status_code) == (302, 404)
+    assert list(AccessEvent.objects.order_by("pk").values_list("kind", "user_id", "path")) == [
+        ("denied", None, url),
+        ("denied", outsider.pk, url),
+    ]
+
+
+@pytest.mark.django_db
 def test_the_access_log_cannot_be_rewritten(client, officer):
     paper = exempt_paper(officer)
     client.get(reverse("meetings:paper-download", kwargs={"pk": paper.pk}))

@@ -20,8 +20,10 @@ from meetings.models import (
 )
 from membership.data_protection import anonymise, personal_data
 from membership.models import InterestDeclaration, Membership, Person
+from subscriptions.models import Subscription
 from tests.factories import (
     AgendaItemFactory,
+    BodyFactory,
     MeetingFactory,
     MembershipFactory,
     PersonFactory,
@@ -72,6 +74,10 @@ def record(officer):
         text="<p>Councillor Marcus Hart presented the budget.</p>",
         resolution="Agreed.",
     )
+    # Follows the body signed in, and another body by a differently cased home address.
+    Subscription.objects.create(body=meeting.body, user=user, confirmed_at=meeting.starts_at)
+    Subscription.objects.create(body=BodyFactory(), email="Marcus.Hart@Example.org")
+    Subscription.objects.create(body=meeting.body, email="someone.else@example.org")
     return person
 
 
@@ -93,6 +99,10 @@ def test_export_holds_details_holdings_interests_attendance_and_mentions(record)
     assert [a["description"] for a in data["actions"]] == ["Circulate the budget"]
     assert [m["item"] for m in data["minutes_mentions"]] == ["Budget 2015/16"]
     assert "Councillor Marcus Hart presented the budget." in data["minutes_mentions"][0]["excerpt"]
+    assert sorted((s["email"] or "", s["confirmed_at"] is None) for s in data["subscriptions"]) == [
+        ("", False),
+        ("Marcus.Hart@Example.org", True),
+    ]
 
 
 @pytest.mark.django_db
@@ -142,6 +152,11 @@ def test_anonymise_erases_identity_but_keeps_the_record_coherent(record, officer
     assert data["login"] is None
     assert data["interests"] == []
     assert len(data["holdings"]) == 1
+    assert data["subscriptions"] == []
+    # Only the person's own subscriptions went.
+    assert list(Subscription.objects.values_list("email", flat=True)) == [
+        "someone.else@example.org"
+    ]
 
 
 @pytest.mark.django_db

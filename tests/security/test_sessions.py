@@ -445,7 +445,8 @@ def test_setting_up_an_app_asks_for_the_password(client, officer):
 def test_board_members_are_not_offered_an_app(client, board_member):
     client.force_login(board_member)
 
-    assert client.get("/account/two-factor/").status_code == 404
+    # The page is for staff: others are refused with 403, as every staff-only page does.
+    assert client.get("/account/two-factor/").status_code == 403
 
 
 def test_a_second_app_cannot_be_added_before_the_code_for_the_first(client, officer_with_app):

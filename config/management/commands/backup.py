@@ -77,8 +77,9 @@ class Target:
         return psycopg.connect(**self.params, **kwargs)
 
     def env(self) -> dict:
-        names = {"dbname": "PGDATABASE", "user": "PGUSER", "password": "PGPASSWORD"}
-        names |= {"host": "PGHOST", "port": "PGPORT"}
+        # libpq's variables: PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE.
+        names = {key: f"PG{key.upper()}" for key in ("host", "port", "user", "password")}
+        names["dbname"] = "PGDATABASE"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env |= {names[key]: str(value) for key, value in self.params.items()}
         return env
@@ -97,7 +98,7 @@ class Target:
                 f"{name} was not found. Install the PostgreSQL client programs "
                 f"(apt-get install postgresql-client) or set {name.upper()}_PATH."
             )
-        output = subprocess.run(  # noqa: S603 - our own argument list
+        output = subprocess.run(  # noqa: S603  # nosec B603  # our own argument list, no shell
             [path, "--version"], capture_output=True, text=True, check=True
         ).stdout
         match = re.search(r"(\d+)(?:\.(\d+))?", output)
@@ -217,7 +218,7 @@ class Command(BaseCommand):
 
         try:
             dump = partial / "database.dump"
-            result = subprocess.run(  # noqa: S603 - our own argument list
+            result = subprocess.run(  # noqa: S603  # nosec B603  # our own argument list, no shell
                 [target.program("pg_dump"), "--format=custom", "--file", str(dump)],
                 env=target.env(),
                 capture_output=True,

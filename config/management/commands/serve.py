@@ -40,7 +40,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"Serving on http://{addrport}/ - press Ctrl-C to stop.")
         children = [
-            subprocess.Popen([sys.executable, "manage.py", command, *arguments])  # noqa: S603
+            subprocess.Popen([sys.executable, "manage.py", command, *arguments])  # noqa: S603  # nosec B603
             for command, *arguments in [
                 ("runserver", addrport),
                 ("db_worker", "--queue-name", "*", "--no-reload"),
