@@ -68,7 +68,9 @@ def test_server_starts_on_first_query_and_stops_with_its_last_process(datadir, s
     process.send_signal(stop_signal)
     process.wait(timeout=20)
 
-    deadline = time.monotonic() + 10
+    # PostgreSQL's own shutdown (checkpoint, then the postmaster's children) can take more than
+    # ten seconds on a machine busy with other test runs; the point is that it ends by itself.
+    deadline = time.monotonic() + 30
     while postgres_processes(datadir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert postgres_processes(datadir) == []
@@ -84,7 +86,9 @@ def test_a_killed_process_does_not_keep_the_server_alive_for_ever(datadir):
     assert second.stdout.readline().strip() == "partnerships"
     second.wait(timeout=20)
 
-    deadline = time.monotonic() + 10
+    # PostgreSQL's own shutdown (checkpoint, then the postmaster's children) can take more than
+    # ten seconds on a machine busy with other test runs; the point is that it ends by itself.
+    deadline = time.monotonic() + 30
     while postgres_processes(datadir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert postgres_processes(datadir) == []
@@ -133,7 +137,9 @@ def test_make_run_server_stops_the_database_when_interrupted(datadir):
         if serve.poll() is None:
             os.killpg(serve.pid, signal.SIGKILL)
 
-    deadline = time.monotonic() + 10
+    # PostgreSQL's own shutdown (checkpoint, then the postmaster's children) can take more than
+    # ten seconds on a machine busy with other test runs; the point is that it ends by itself.
+    deadline = time.monotonic() + 30
     while postgres_processes(datadir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert postgres_processes(datadir) == []

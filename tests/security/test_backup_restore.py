@@ -3,6 +3,7 @@
 import io
 import json
 import time
+import urllib.parse
 
 import psycopg
 import pytest
@@ -26,8 +27,10 @@ def scratch_database():
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    host = params.get("host") or "localhost"
-    url = f"postgres://{params['user']}@{host}:{params.get('port') or 5432}/{name}"
+    # The embedded server is reached by a socket directory: a path, percent-encoded in a URL.
+    host = urllib.parse.quote(params.get("host") or "localhost", safe="")
+    port = f":{params['port']}" if params.get("port") else ""
+    url = f"postgres://{params['user']}@{host}{port}/{name}"
     if params.get("password"):
         url = url.replace("@", f":{params['password']}@", 1)
     yield url

