@@ -2,7 +2,7 @@
 
 Builds a scratch database (bench_pack on the server in BENCH_DATABASE_SERVER, created if missing)
 with one published public meeting of 20 items, each with a page of text and PDF papers of 1 to 8
-pages (90 paper pages in all), their files under var/bench-pack-media. Then builds the public
+pages (96 paper pages in all), their files under var/bench-pack-media. Then builds the public
 pack (Part A) with meetings.pack.render, as the worker does, and prints pages and seconds: the
 median of --runs builds. The target is under 3 seconds for 100 pages. Data is kept between runs;
 --fresh rebuilds it.
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 DATABASE_NAME = "bench_pack"
 ITEMS = 20
-# Pages of each item's papers, in turn: 90 paper pages, plus the cover, the agenda and one page
-# per item make a pack of 112 pages.
+# Pages of each item's papers, in turn: 96 paper pages, plus the cover, the agenda and one page
+# per item make a pack of 118 pages.
 PAPER_PAGES = [[3, 2], [8], [1, 4], [6], [2, 3], [5], [4, 1], [7], [3], [2, 2], [6], [4], [1], [5],
                [3, 2], [8], [2], [4], [3], [5]]  # fmt: skip
 TARGET_SECONDS = 3.0

@@ -55,6 +55,7 @@ from membership.models import (
     SeatRole,
     Substitute,
 )
+from partnerships import fragments
 from partnerships.models import (
     Body,
     BodyStatus,
@@ -1392,6 +1393,9 @@ def _history_triggers_off():
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table in tables:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        # The data-version trigger was off too: change the version by hand, so that no page
+        # kept from before is shown (partnerships/fragments.py).
+        fragments.bump(cursor)
 
 
 # Replacing --------------------------------------------------------------------------------

@@ -175,6 +175,20 @@ MEDIA_URL = "/media/"
 # Background work (agenda packs, e-mail): a database queue, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Rendered parts of busy pages (agendas, rosters), shared between readers of the same class and
+# keyed on the data's version: partnerships/fragments.py. Each process keeps its own in memory.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        # Old versions are never asked for again; they age out or are culled.
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # bench/run sets this to mount its baseline view (/_bench/baseline/); nothing else should.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS")
 

@@ -30,18 +30,30 @@ def member_body_ids(user) -> frozenset[int]:
         from membership.models import Membership, Seat
 
         holdings = Membership.objects.current(datetime.date.today()).filter(person__user=user)
-        direct = holdings.values_list("seat__body_id", flat=True)
-        ex_officio = (
-            Seat.objects.current()
-            .filter(ex_officio_of__in=holdings.values("seat_id"))
-            .values_list("body_id", flat=True)
-        )
-        user._member_body_ids = frozenset(direct) | frozenset(ex_officio)
+        held = holdings.values("seat_id")
+        ex_officio = Seat.objects.current().filter(ex_officio_of__in=held).values("pk")
+        # One round trip: this runs on nearly every page a member opens.
+        seats = Seat.objects.filter(Q(pk__in=held) | Q(pk__in=ex_officio)).order_by()
+        user._member_body_ids = frozenset(seats.values_list("body_id", flat=True))
     return user._member_body_ids
 
 
 def is_member(user, body) -> bool:
     return body.pk in member_body_ids(user)
+
+
+def reader_class(user, body_id: int) -> str:
+    """What the rules here let the user see of one body's meetings, as one word.
+
+    "everything" (partnership managers and democratic services), "member" (sits on the body
+    today) or "public" (everyone else, signed in or not). The QuerySets below decide from
+    nothing else, so two readers in the same class see exactly the same of that body's
+    meetings, items, papers and minutes, and a page rendered for one may be shown to the other
+    (partnerships/fragments.py). A new rule that tells readers apart must change this too.
+    """
+    if sees_everything(user):
+        return "everything"
+    return "member" if body_id in member_body_ids(user) else "public"
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -8,6 +8,9 @@ class PartnershipsConfig(AppConfig):
     name = "partnerships"
 
     def ready(self):
-        from . import roles
+        from . import fragments, roles
 
         post_migrate.connect(roles.grant_role_permissions, dispatch_uid="grant_role_permissions")
+        post_migrate.connect(
+            fragments.install, sender=self, dispatch_uid="install_data_version_triggers"
+        )

@@ -47,7 +47,7 @@ FAULTS = [
     Fault(
         name="membership not scoped to the body",
         path="meetings/visibility.py",
-        old="        user._member_body_ids = frozenset(direct) | frozenset(ex_officio)",
+        old='        user._member_body_ids = frozenset(seats.values_list("body_id", flat=True))',
         new=(
             "        from partnerships.models import Body\n\n"
             '        user._member_body_ids = frozenset(Body.objects.values_list("pk", flat=True))'
@@ -112,6 +112,20 @@ FAULTS = [
         tests=(
             "tests/security/test_concurrency.py::test_publishing_changes_everything_or_nothing",
         ),
+    ),
+    Fault(
+        name="shared agenda not keyed on the reader",
+        path="meetings/views/meetings.py",
+        old='"meeting", (meeting.pk, *reader)',
+        new='"meeting", (meeting.pk,)',
+        tests=("tests/partnerships/test_fragments.py",),
+    ),
+    Fault(
+        name="shared pages not keyed on the data version",
+        path="partnerships/fragments.py",
+        old='key = ":".join([page, data_version(), *map(str, parts)])',
+        new='key = ":".join([page, *map(str, parts)])',
+        tests=("tests/partnerships/test_fragments.py",),
     ),
 ]
 

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from membership.visibility import can_see_withheld_names, shown_name
+from partnerships import fragments
 from partnerships.audit import AccessEvent, record_access
 from partnerships.models import Body
 
@@ -18,7 +20,7 @@ from ..deadlines import LONDON, is_late, meeting_date, publication_deadline
 from ..forms import MeetingForm
 from ..models import Action, AgendaItem, Meeting, Paper
 from ..notifications import item_position
-from ..visibility import sees_everything
+from ..visibility import reader_class, sees_everything
 
 PAST_MEETINGS_SHOWN = 100
 NO_STORE = "private, no-store"
@@ -129,22 +131,39 @@ def meeting_detail(request, pk):
     )
     if meeting is None:
         return not_visible(request)
-    items = agenda_for(meeting, request.user)
-    names_visible = can_see_withheld_names(request.user)
+    user = request.user
+    # Everything about the reader that the content depends on, and nothing else, keys it.
+    reader = (
+        reader_class(user, meeting.body_id),
+        can_see_withheld_names(user),
+        user.has_perm("meetings.change_meeting"),
+    )
+    content, exempt = fragments.cached(
+        "meeting", (meeting.pk, *reader), lambda: _meeting_content(meeting, user, *reader[1:])
+    )
+    response = render(
+        request, "meetings/meeting_detail.html", {"meeting": meeting, "content": content}
+    )
+    if exempt:
+        record_access(request, meeting, AccessEvent.Kind.EXEMPT_VIEWED)
+    return no_store(response) if exempt else response
+
+
+def _meeting_content(meeting, user, names_visible: bool, can_edit: bool) -> tuple[str, bool]:
+    """The meeting page's content as the user's class sees it, and whether it shows exempt items."""
+    items = agenda_for(meeting, user)
     for item in items:
         item.presenter_name = (
             shown_name(item.presenter, names_visible=names_visible) if item.presenter else ""
         )
     has_action_log = any(item.kind == AgendaItem.Kind.ACTION_LOG for item in items)
-    actions = carried_forward_actions(meeting, request.user) if has_action_log else []
+    actions = carried_forward_actions(meeting, user) if has_action_log else []
     exempt = any(
         item.is_exempt or any(p.is_exempt for p in item.visible_papers) for item in items
     ) or any(action.item is not None and is_exempt_item(action.item) for action in actions)
     follows_rules = meeting.body.follows_access_to_information_rules
-    can_edit = request.user.has_perm("meetings.change_meeting")
-    response = render(
-        request,
-        "meetings/meeting_detail.html",
+    content = render_to_string(
+        "meetings/_meeting_content.html",
         {
             "meeting": meeting,
             "starts_at": timezone.localtime(meeting.starts_at, LONDON),
@@ -155,9 +174,7 @@ def meeting_detail(request, pk):
             "can_edit": can_edit,
         },
     )
-    if exempt:
-        record_access(request, meeting, AccessEvent.Kind.EXEMPT_VIEWED)
-    return no_store(response) if exempt else response
+    return content, exempt
 
 
 def _require(request, perm: str) -> None:

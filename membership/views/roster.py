@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from partnerships import fragments
 from partnerships.models import Body
 
 from .. import compliance, services
@@ -42,30 +44,51 @@ class RosterView(TemplateView):
         )
         on, date_error = parse_on(self.request)
         user = self.request.user
-        seats = seats_on(body.seats.all(), on)
-        past = (
-            Membership.objects.filter(seat__body=body, ends_on__lte=on)
-            .select_related("seat", "person", "organisation")
-            .order_by("-ends_on")
+        # Everything about the reader that the content depends on, and nothing else, keys it.
+        reader = (
+            user.is_authenticated,
+            can_see_withheld_names(user),
+            user.has_perm("membership.change_seat"),
         )
         context.update(
             body=body,
-            on=on,
-            is_today=on == datetime.date.today(),
             date_error=date_error,
-            seats=seats,
-            people_count=len({h.person_id for s in seats for h in s.holders if h.person_id}),
-            vacancy_count=sum(seat.is_vacant for seat in seats),
-            past=past,
-            show_withheld=can_see_withheld_names(user),
-            can_edit=user.has_perm("membership.change_seat"),
-            findings=(
-                compliance.check_body(body, on=on, names_visible=can_see_withheld_names(user))
-                if user.is_authenticated
-                else None
+            content=fragments.cached(
+                "roster",
+                (body.pk, on, date_error, *reader),
+                lambda: _roster_content(body, on, date_error, *reader),
             ),
         )
         return context
+
+
+def _roster_content(body, on, date_error, signed_in: bool, show_withheld: bool, can_edit: bool):
+    seats = seats_on(body.seats.all(), on)
+    past = (
+        Membership.objects.filter(seat__body=body, ends_on__lte=on)
+        .select_related("seat", "person", "organisation")
+        .order_by("-ends_on")
+    )
+    return render_to_string(
+        "membership/_roster_content.html",
+        {
+            "body": body,
+            "on": on,
+            "is_today": on == datetime.date.today(),
+            "date_error": date_error,
+            "seats": seats,
+            "people_count": len({h.person_id for s in seats for h in s.holders if h.person_id}),
+            "vacancy_count": sum(seat.is_vacant for seat in seats),
+            "past": past,
+            "show_withheld": show_withheld,
+            "can_edit": can_edit,
+            "findings": (
+                compliance.check_body(body, on=on, names_visible=show_withheld)
+                if signed_in
+                else None
+            ),
+        },
+    )
 
 
 @public

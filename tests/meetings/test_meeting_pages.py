@@ -217,9 +217,9 @@ def test_the_meeting_page_runs_the_same_queries_for_any_agenda(
     with django_assert_num_queries(3):
         anonymous = client.get(meeting.get_absolute_url())
     client.force_login(member)
-    # session, user, roles, direct seats, ex officio seats, meeting, items, papers prefetch,
+    # session, user, roles, bodies sat on, meeting, items, papers prefetch,
     # user permissions, group permissions (may they edit?), access event (exempt items shown)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         as_member = client.get(meeting.get_absolute_url())
 
     assert anonymous.content.decode().count('class="app-agenda__item') == count - count // 5

@@ -295,3 +295,69 @@ def test_a_paper_page_is_drawn_inside_its_box_as_a_viewer_shows_it(
     assert packs.A4_HEIGHT - top <= y_min < y_max <= packs.A4_HEIGHT - bottom
     # A page the viewer turns a quarter shows its line of text running down the page.
     assert (x_max - x_min > y_max - y_min) is upright
+
+
+def page_texts(data, tmp_path):
+    return pdf_text(data, tmp_path).split("\f")[:-1]
+
+
+def test_papers_follow_their_item_and_every_page_is_numbered(meeting, officer, tmp_path):
+    later = AgendaItemFactory(meeting=meeting, order=3, title="Risk register", summary="Risks.")
+    two_pages = HTML(
+        string="<p>Register page one</p><p style='break-before: page'>Register page two</p>"
+    ).write_pdf()
+    save_paper(
+        item=later,
+        upload=SimpleUploadedFile("register.pdf", two_pages),
+        title="Register",
+        by=officer,
+    )
+    pack = packs.pack_for(meeting, AnonymousUser(), "a")
+
+    pdf = packs.render(pack)
+
+    pages = page_texts(pdf, tmp_path)
+    # cover, agenda, item 1, its appendix, item 3, its register's two pages
+    assert len(pages) == 7
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of 7" in text
+    assert "Budget monitoring" in pages[2]
+    assert "Item 1, paper: Appendix, page 1 of 1" in pages[3]
+    assert "Public appendix text" in pages[3]
+    assert "Risk register" in pages[4]
+    assert "Item 3, paper: Register, page 1 of 2" in pages[5]
+    assert "Register page one" in pages[5]
+    assert "Item 3, paper: Register, page 2 of 2" in pages[6]
+    assert "Register page two" in pages[6]
+    for text in pages[3:4] + pages[5:]:
+        assert "Part A: public" in text
+    assert SECRET_PAPER not in "".join(pages)
+    assert "Tender prices" not in "".join(pages)
+
+    reader = PdfReader(io.BytesIO(pdf))
+    bookmarks = {}
+    pending = list(reader.outline)
+    while pending:
+        entry = pending.pop()
+        if isinstance(entry, list):
+            pending.extend(entry)
+        else:
+            bookmarks[entry.title] = reader.get_destination_page_number(entry)
+    assert bookmarks["Appendix"] == 3
+    assert bookmarks["Register"] == 5
+    assert "Tender prices" not in bookmarks
+
+
+def test_every_font_in_the_pack_is_embedded(meeting, tmp_path):
+    """PDF/UA asks for every font to be embedded, the running lines' included."""
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(packs.render(packs.pack_for(meeting, AnonymousUser(), "a")))
+
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+
+    assert fonts
+    for line in fonts:
+        # name, type, encoding, then "emb sub uni": each yes or no
+        assert line.split()[-5] == "yes", line

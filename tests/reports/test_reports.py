@@ -659,11 +659,11 @@ def test_the_lists_take_a_fixed_number_of_queries(
         ReportingLineFactory(from_body=body, to_body=executive, cadence="annual")
         AnnualReportFactory(body=body, receiving_body=executive, status="submitted")
     client.force_login(user)
-    # session, user, groups, memberships, ex officio seats, lines, reports, meetings,
+    # session, user, groups, bodies sat on, lines, reports, meetings,
     # visible reports, permissions (user, groups), the body filter's choices
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(reverse("reports:report-list"), {"year": "2015"})
-    # session, user, body, lines, reports, meetings, groups, memberships, ex officio seats,
+    # session, user, body, lines, reports, meetings, groups, bodies sat on,
     # visible reports, permissions (user, groups)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(reverse("reports:body-reports", args=[executive.slug]), {"year": "2015"})
