@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from membership.visibility import can_see_withheld_names, shown_name
+from partnerships import fragments
 from partnerships.audit import AccessEvent, record_access
 
 from .. import services
@@ -16,6 +18,7 @@ from ..deadlines import LONDON, is_late, meeting_date, publication_deadline
 from ..forms import AgendaItemForm, PublishForm
 from ..models import AgendaItem, Meeting, Paper
 from ..notifications import item_position
+from ..visibility import reader_class
 from .meetings import is_exempt_item, no_store, not_visible
 
 
@@ -162,35 +165,55 @@ def publish(request, pk):
 @login_not_required
 def item_detail(request, pk):
     user = request.user
-    papers = Paper.objects.visible_to(user).order_by("order", "pk")
     item = (
         AgendaItem.objects.visible_to(user)
         .select_related("meeting__body", "parent", "presenter")
-        .prefetch_related(Prefetch("papers", queryset=papers, to_attr="visible_papers"))
         .filter(pk=pk)
         .first()
     )
     if item is None:
         return not_visible(request)
-    sub_items = sorted(
-        AgendaItem.objects.visible_to(user).filter(parent=item).select_related("parent"),
-        key=item_position,
+    # Everything about the reader that the content depends on, and nothing else, keys it.
+    reader = (
+        reader_class(user, item.meeting.body_id),
+        can_see_withheld_names(user),
+        user.has_perm("meetings.change_agendaitem"),
     )
-    presenter = (
-        shown_name(item.presenter, names_visible=can_see_withheld_names(user))
-        if item.presenter
-        else ""
+    content, exempt = fragments.cached(
+        "item", (item.pk, *reader), lambda: _item_content(item, user, *reader[1:])
     )
     response = render(
         request,
         "meetings/item_detail.html",
+        {"item": item, "meeting": item.meeting, "content": content},
+    )
+    if not exempt:
+        return response
+    # Reads of exempt material are logged, as the paper and pack downloads are.
+    record_access(request, item, AccessEvent.Kind.EXEMPT_VIEWED)
+    return no_store(response)
+
+
+def _item_content(item, user, names_visible: bool, can_edit: bool) -> tuple[str, bool]:
+    """The item page's content as the user's class sees it, and whether it shows exempt matter."""
+    item.visible_papers = list(
+        Paper.objects.visible_to(user).filter(item=item).order_by("order", "pk")
+    )
+    sub_items = sorted(
+        AgendaItem.objects.visible_to(user).filter(parent=item).select_related("parent"),
+        key=item_position,
+    )
+    content = render_to_string(
+        "meetings/_item_content.html",
         {
             "item": item,
             "meeting": item.meeting,
             "sub_items": sub_items,
-            "presenter_name": presenter,
+            "presenter_name": (
+                shown_name(item.presenter, names_visible=names_visible) if item.presenter else ""
+            ),
             "starts_at": timezone.localtime(item.meeting.starts_at, LONDON),
-            "can_edit": user.has_perm("meetings.change_agendaitem"),
+            "can_edit": can_edit,
         },
     )
     exempt = (
@@ -199,8 +222,4 @@ def item_detail(request, pk):
         or any(paper.is_exempt for paper in item.visible_papers)
         or any(sub.is_exempt for sub in sub_items)
     )
-    if not exempt:
-        return response
-    # Reads of exempt material are logged, as the paper and pack downloads are.
-    record_access(request, item, AccessEvent.Kind.EXEMPT_VIEWED)
-    return no_store(response)
+    return content, exempt

@@ -55,7 +55,7 @@ class RosterView(TemplateView):
             date_error=date_error,
             content=fragments.cached(
                 "roster",
-                (body.pk, on, date_error, *reader),
+                (body.pk, on, datetime.date.today(), date_error, *reader),
                 lambda: _roster_content(body, on, date_error, *reader),
             ),
         )

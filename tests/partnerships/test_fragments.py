@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, Paper
 from membership import services
 from membership.models import Membership
 from partnerships import fragments
@@ -35,6 +35,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXEMPT = "Closure-of-Riverside-Respite-7731"
+EXEMPT_PAPER = "Appendix-B-staff-costs-5521"
 WITHHELD = "Robin Under-Eighteen"
 
 
@@ -199,6 +200,28 @@ def test_nothing_is_shared_from_inside_a_transaction(meeting):
         assert "Never committed" in page(client, meeting)
         transaction.set_rollback(True)
     assert "Never committed" not in page(client, meeting)
+
+
+def test_an_item_page_kept_for_a_member_hides_its_exempt_paper_from_others(meeting, board):
+    item = AgendaItem.objects.get(meeting=meeting, order=1)
+    Paper.objects.create(
+        item=item,
+        title=EXEMPT_PAPER,
+        file="papers/test/abc",
+        original_name="costs.pdf",
+        content_type="application/pdf",
+        size=2048,
+        is_exempt=True,
+        exempt_paragraph=3,
+        public_interest_statement="Salaries of named posts",
+    )
+    member = member_of(board, "chair")
+    public = browser()
+    url = reverse("meetings:item-detail", args=[item.pk])
+    assert EXEMPT_PAPER in browser(member).get(url).content.decode()
+    content = public.get(url).content.decode()
+    assert EXEMPT_PAPER not in content
+    assert "Children&#x27;s Trust arrangements" in content
 
 
 # The roster -----------------------------------------------------------------------------------
