@@ -91,14 +91,13 @@ def sentence(rng: random.Random, words: int) -> str:
 
 def build(entries: int, rng: random.Random):
     from django.contrib.auth.models import Group
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from meetings.models import AgendaItem, Meeting, MinuteEntry, Minutes
     from membership.models import Membership, Person, Seat
     from partnerships.models import Body, Partnership
     from partnerships.roles import Role
-    from search.indexing import rebuild
 
     meetings_needed = entries // ITEMS_PER_MEETING
     london = datetime.timezone(datetime.timedelta(0))
@@ -188,6 +187,14 @@ def build(entries: int, rng: random.Random):
             person=Person.objects.create(name="Bench Member", user=member),
             starts_on=datetime.date(2010, 1, 1),
         )
+    index_all()
+
+
+def index_all() -> None:
+    from django.db import connection
+
+    from search.indexing import rebuild
+
     began = time.perf_counter()
     count = rebuild()
     print(f"Indexed {count} documents in {time.perf_counter() - began:.0f} s", flush=True)
@@ -288,12 +295,17 @@ def main() -> None:
         from django.core.management import call_command
 
         from meetings.models import MinuteEntry
+        from search.models import SearchDocument
 
         call_command("migrate", interactive=False, verbosity=0)
         if args.fresh or MinuteEntry.objects.count() != args.entries:
             call_command("flush", interactive=False, verbosity=0)
             call_command("migrate", interactive=False, verbosity=0)
             build(args.entries, random.Random(8))  # noqa: S311 - sample data, not secrets
+        elif not SearchDocument.objects.exists():
+            # The data was built but indexing it failed (or was stopped): index it now, rather
+            # than time searches of an empty index.
+            index_all()
         username = "bench-member"
         label = "searches as a board member of one body"
 

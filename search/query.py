@@ -4,12 +4,13 @@ Visibility is applied in the database before counting and paging, with the same 
 methods every page uses, so neither the results nor their count reveal anything the user could
 not open.
 
-One statement ranks every match once, then walks the matches best first, asking the visibility
-layer about each in turn, and stops one past the most we count (COUNT_LIMIT). A common word with
-thousands of matches so costs a few thousand ranks and a few hundred visibility checks, not a
-visibility check of everything it matched; the count says "more than 200" beyond that. A second
-statement reads the page's 20 rows, with their snippets: ts_headline reads the whole text, so it
-runs for the page shown only.
+A first statement finds which kinds of thing the words matched, so that only their visibility
+rules are built and planned. A second ranks every match once (the best RANK_LIMIT of them), walks
+them best first, asking the visibility layer about each in turn, and stops one past the most we
+count (COUNT_LIMIT). A common word with thousands of matches so costs a few thousand ranks and a
+few hundred visibility checks, not a visibility check of everything it matched; the count says
+"more than 200" beyond that. The same statement then reads the page's 20 rows, with their
+snippets: ts_headline reads the whole text, so it runs for the page shown only.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +35,10 @@ from .indexing import START_SEL, STOP_SEL
 from .models import Kind, SearchDocument
 
 PAGE_SIZE = 20
+# Only this many of the best matches are checked for what the user may open: a word in tens of
+# thousands of documents would otherwise be ranked, sorted and visibility-checked in full (half
+# a second or more). The page says so. Words in fewer documents (nearly all) are unaffected.
+RANK_LIMIT = 5000
 # Results are counted up to this many (ten pages); past it the page says "more than 200 results".
 # Counting every match of a common word would take a visibility check for each of thousands; each
 # check is a few index lookups, and the count is what most of a search's time went on.
@@ -61,6 +67,8 @@ class Results:
     # The number of results, or COUNT_LIMIT when there are more (then `more` is True).
     count: int
     more: bool = False
+    # How many of the best matches are checked at most (RANK_LIMIT), for the page to say.
+    checked: int = 0
 
 
 def _people(user):
@@ -116,33 +124,89 @@ def visible_documents(user, kinds) -> Q:
     return condition
 
 
-ORDER = ("-rank", F("date").desc(nulls_last=True), "kind", "object_id")
+ORDER = (
+    F("rank").desc(),
+    F("date").desc(nulls_last=True),
+    F("kind").asc(),
+    F("object_id").asc(),
+)
+# ORDER, for the columns of the walk.
+BEST_FIRST = '"rank" DESC, "date" DESC NULLS LAST, "kind", "object_id"'
+# The CTE holding the user's visible matches, numbered best first from 1 (named in RawSQL too).
+WALK = "search_walk"
 
 
-def _visible_ids(user, matched, query, kinds, most: int) -> list[int]:
-    """Ids of the user's best `most` matches, best first.
+def _walk(user, matched, query, kinds, most: int) -> tuple[str, list]:
+    """SQL for a CTE of the user's best `most` matches: their ids, numbered best first.
 
     The matches are ranked once, into a materialised CTE named like the table, so that the
     visibility conditions Django compiles against "search_searchdocument" read the ranked rows,
     in their order; PostgreSQL checks them one by one and stops at `most`. (Inside its own
-    definition a CTE's name is not yet bound, so the ranking reads the real table.)
+    definition a CTE's name is not yet bound, so the ranking reads the real table.) That CTE
+    lives inside the walk's own subquery, so the statement the walk is put in front of still
+    reads the real table under its own name.
+
+    Only the best RANK_LIMIT matches are ranked into it: a top-N sort rather than a sort of
+    every match, and a row estimate small enough that PostgreSQL keeps checking rows one by one
+    instead of first listing everything of a kind the user may see (which, for a word in tens of
+    thousands of documents, it otherwise did).
     """
     ranked = (
         matched.annotate(rank=SearchRank(F("vector"), query))
         .order_by(*ORDER)
-        .values("id", "kind", "object_id")
+        .values("id", "kind", "object_id", "date", "rank")[:RANK_LIMIT]
     )
     ranked_sql, ranked_params = ranked.query.sql_with_params()
-    walk = SearchDocument.objects.filter(visible_documents(user, kinds)).values_list("id")
-    walk_sql, walk_params = walk[:most].query.sql_with_params()
     table = SearchDocument._meta.db_table
-    with connection.cursor() as cursor:
-        # Only SQL Django compiled is joined here; every value is still a parameter.
-        cursor.execute(
-            f'WITH "{table}" AS MATERIALIZED ({ranked_sql}) {walk_sql}',
-            [*ranked_params, *walk_params],
+    walk = (
+        SearchDocument.objects.filter(visible_documents(user, kinds))
+        .annotate(rank=RawSQL('"search_searchdocument"."rank"', ()))
+        .values_list("id", "rank", "date", "kind", "object_id")
+    )
+    walk_sql, walk_params = walk[:most].query.sql_with_params()
+    # Only SQL Django compiled is joined here; every value is still a parameter. The walk's
+    # rows are numbered in the ranking's order again, explicitly, for the page to pick from.
+    walked = f'WITH "{table}" AS MATERIALIZED ({ranked_sql}) {walk_sql}'
+    # Compiled SQL and constant names only; the values are parameters.
+    numbered = (
+        f'SELECT "id", row_number() OVER (ORDER BY {BEST_FIRST}) AS "n" '  # noqa: S608  # nosec B608
+        f"FROM ({walked}) w"
+    )
+    return f'WITH "{WALK}" AS MATERIALIZED ({numbered})', [*ranked_params, *walk_params]
+
+
+def _page_rows(walk, query, first: int, last: int) -> list[SearchDocument]:
+    """The visible matches numbered first + 1 to last, with their snippets, and (as `found` on
+    each) how many visible matches the walk found, in the same statement as the walk.
+
+    ts_headline reads the whole text, so it runs for the rows on the page only.
+    """
+    walk_sql, walk_params = walk
+    page = (
+        SearchDocument.objects.filter(
+            pk__in=RawSQL(
+                'SELECT "id" FROM "search_walk" WHERE "n" > %s AND "n" <= %s', (first, last)
+            )
         )
-        return [pk for (pk,) in cursor.fetchall()]
+        .only("kind", "object_id", "url", "title", "date", "body_id")
+        .annotate(
+            body_name=F("body__name"),
+            headline=_headline(query),
+            n=RawSQL('SELECT "n" FROM "search_walk" WHERE "id" = "search_searchdocument"."id"', ()),
+            found=RawSQL('SELECT count(*) FROM "search_walk"', ()),
+        )
+        .order_by("n")
+    )
+    page_sql, page_params = page.query.sql_with_params()
+    return list(SearchDocument.objects.raw(f"{walk_sql} {page_sql}", [*walk_params, *page_params]))
+
+
+def _count(walk) -> int:
+    walk_sql, walk_params = walk
+    with connection.cursor() as cursor:
+        # Compiled SQL and a constant name only; the values are parameters.
+        cursor.execute(f'{walk_sql} SELECT count(*) FROM "{WALK}"', walk_params)  # noqa: S608  # nosec B608
+        return cursor.fetchone()[0]
 
 
 def search(
@@ -167,31 +231,36 @@ def search(
         matched = matched.filter(date__gte=date_from)
     if date_to:
         matched = matched.filter(date__lte=date_to)
-    # Only the kinds the words matched need their visibility rules built and planned.
+    # Only the kinds the words matched need their visibility rules built and planned: building
+    # and planning all nine costs more than this query.
     present = set(matched.order_by().values_list("kind", flat=True).distinct())
-    ids = _visible_ids(user, matched, query, present, COUNT_LIMIT + 1) if present else []
-    more = len(ids) > COUNT_LIMIT
-    total = min(len(ids), COUNT_LIMIT)
-    # Past the last page, the last page (as a paginator's get_page would give).
-    number = min(_page_number(page), max(1, -(-total // per_page)))
-    on_page = ids[(number - 1) * per_page : number * per_page]
-    rows = (
-        list(
-            SearchDocument.objects.filter(pk__in=on_page)
-            .select_related("body")
-            .only("kind", "object_id", "url", "title", "date", "body__name", "body__slug")
-            .annotate(rank=SearchRank(F("vector"), query), headline=_headline(query))
-            .order_by(*ORDER)
-        )
-        if on_page
-        else []
-    )
+    number = _page_number(page)
+    rows, found = [], 0
+    if present:
+        walk = _walk(user, matched, query, present, COUNT_LIMIT + 1)
+        rows = _page_rows(walk, query, (number - 1) * per_page, number * per_page)
+        if rows:
+            found = rows[0].found
+        elif number > 1:
+            # Past the last page: the last page, as a paginator's get_page would give. Rare, so
+            # the walk is run again rather than carried in every search.
+            found = _count(walk)
+            number = max(1, -(-min(found, COUNT_LIMIT) // per_page))
+            rows = _page_rows(walk, query, (number - 1) * per_page, number * per_page)
+    more = found > COUNT_LIMIT
+    total = min(found, COUNT_LIMIT)
     for row in rows:
         row.kind_label = KIND_LABELS[row.kind]
         row.snippet = snippet(row.headline)
     paginator = Paginator([], per_page)
     paginator.count = total
-    return Results(query=q, page=Page(rows, number, paginator), count=total, more=more)
+    return Results(
+        query=q,
+        page=Page(rows, number, paginator),
+        count=total,
+        more=more,
+        checked=RANK_LIMIT,
+    )
 
 
 def _page_number(page) -> int:

@@ -35,7 +35,7 @@ BUDGETS = {
     "password_change": (R, 2, 2, 2),
     "password_change_done": (R, 2, 2, 2),
     "two-factor-set-up": (R, R, 6, 6),
-    "search:search": (4, 11, 9, 9),
+    "search:search": (3, 9, 8, 8),
     "partnerships:object-history": (R, R, 7, 7),
     # open data
     "opendata:api-root": (0, 2, 2, 2),

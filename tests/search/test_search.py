@@ -299,6 +299,27 @@ def test_the_count_stops_at_the_limit_and_counts_only_what_the_user_may_open(
     assert "6 results for ‘safeguarding’" in Client().get(URL, {"q": "safeguarding"}).text
 
 
+def test_only_the_best_matches_are_checked_and_every_results_page_says_so(
+    meeting, member, monkeypatch
+):
+    from search import query
+
+    for n in range(4):
+        AgendaItemFactory(meeting=meeting, title=f"Safeguarding review {n}")
+    best = AgendaItemFactory(meeting=meeting, title="Safeguarding", summary="Safeguarding")
+
+    note = "only the best 5,000 matches are looked at"
+    assert note in Client().get(URL, {"q": "safeguarding"}).text
+    monkeypatch.setattr(query, "RANK_LIMIT", 3)
+
+    results = search(member, "safeguarding")
+    assert (results.count, results.more) == (3, False)
+    assert results.page[0].title == best.title
+    # Said whether or not the limit was reached, so the page reveals nothing about matches
+    # the reader may not open.
+    assert "only the best 3 matches are looked at" in Client().get(URL, {"q": "nothing"}).text
+
+
 def test_titles_and_snippets_are_escaped(meeting):
     AgendaItemFactory(
         meeting=meeting,
@@ -408,13 +429,13 @@ def test_the_page_runs_a_fixed_number_of_queries(meeting, member, django_assert_
     client = signed_in(member)
 
     for q in ("safeguarding", "review 1"):
-        # anonymous: kinds matched, the ids of the results (with the count), the page's rows
-        # with their snippets, bodies for the filter
-        with django_assert_num_queries(4):
+        # anonymous: kinds matched, the page's rows with their snippets and the count of
+        # results (one statement), bodies for the filter
+        with django_assert_num_queries(3):
             Client().get(URL, {"q": q})
-        # session, user, roles, bodies sat on (seats, ex officio seats), kinds matched, the ids
-        # of the results, the page's rows with their snippets, bodies for the filter
-        with django_assert_num_queries(9):
+        # session, user, roles, bodies sat on, kinds matched, the page's rows with the count,
+        # bodies for the filter
+        with django_assert_num_queries(7):
             client.get(URL, {"q": q})
 
 
