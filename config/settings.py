@@ -151,7 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first, so a locked-out username and address is refused before any password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, keeping each person's permissions until roles change.
+    "partnerships.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

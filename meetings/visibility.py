@@ -15,6 +15,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
+from partnerships import fragments
 from partnerships.roles import Role, has_role
 
 
@@ -27,15 +28,23 @@ def member_body_ids(user) -> frozenset[int]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     if not hasattr(user, "_member_body_ids"):
-        from membership.models import Membership, Seat
-
-        holdings = Membership.objects.current(datetime.date.today()).filter(person__user=user)
-        held = holdings.values("seat_id")
-        ex_officio = Seat.objects.current().filter(ex_officio_of__in=held).values("pk")
-        # One round trip: this runs on nearly every page a member opens.
-        seats = Seat.objects.filter(Q(pk__in=held) | Q(pk__in=ex_officio)).order_by()
-        user._member_body_ids = frozenset(seats.values_list("body_id", flat=True))
+        today = datetime.date.today()
+        # Asked on nearly every page a member opens, and building the query costs more than
+        # running it: kept per person and day until the membership data changes.
+        user._member_body_ids = fragments.cached(
+            "member-bodies", (user.pk, today), lambda: _member_body_ids(user, today)
+        )
     return user._member_body_ids
+
+
+def _member_body_ids(user, today: datetime.date) -> frozenset[int]:
+    from membership.models import Membership, Seat
+
+    holdings = Membership.objects.current(today).filter(person__user=user)
+    held = holdings.values("seat_id")
+    ex_officio = Seat.objects.current(today).filter(ex_officio_of__in=held).values("pk")
+    seats = Seat.objects.filter(Q(pk__in=held) | Q(pk__in=ex_officio)).order_by()
+    return frozenset(seats.values_list("body_id", flat=True))
 
 
 def is_member(user, body) -> bool:

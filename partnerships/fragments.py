@@ -41,6 +41,14 @@ TRUNCATE_TRIGGER = "data_truncated"
 # The apps whose records pages show. Search documents, sessions and the access log are not
 # governance data: reading an agenda writes the access log, and must not change the token.
 GOVERNANCE_APPS = ("partnerships", "membership", "meetings", "reports")
+# Who is in which role and what each role may do: people's roles and permissions are kept too
+# (partnerships/roles.py, partnerships/backends.py). Not auth_user: signing in writes it.
+AUTH_TABLES = (
+    "auth_group",
+    "auth_group_permissions",
+    "auth_user_groups",
+    "auth_user_user_permissions",
+)
 
 INSTALL_SQL = """
 CREATE TABLE IF NOT EXISTS partnerships_data_version (
@@ -74,7 +82,8 @@ BUMP_SQL = "UPDATE partnerships_data_version SET token = gen_random_uuid(), chan
 
 
 def governance_tables() -> list[str]:
-    """Tables of the governance apps' records, without their history and the access log."""
+    """Tables of the governance apps' records (without their history and the access log), and
+    of roles and permissions."""
     from pghistory.models import Event
 
     from .audit import AccessEvent
@@ -86,7 +95,7 @@ def governance_tables() -> list[str]:
             if not meta.managed or meta.proxy or issubclass(model, Event | AccessEvent):
                 continue
             tables.append(meta.db_table)
-    return sorted(set(tables))
+    return sorted({*tables, *AUTH_TABLES})
 
 
 def install(using="default", **kwargs) -> None:

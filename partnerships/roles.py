@@ -10,6 +10,8 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import TextChoices
 
+from . import fragments
+
 
 class Role(TextChoices):
     PARTNERSHIP_MANAGER = "Partnership managers"
@@ -97,7 +99,10 @@ def has_role(user, *roles: str) -> bool:
     if user.is_superuser:
         return True
     if not hasattr(user, "_role_names"):
-        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+        # Kept until the groups change (partnerships/fragments.py): asked on every page.
+        user._role_names = fragments.cached(
+            "roles", (user.pk,), lambda: frozenset(user.groups.values_list("name", flat=True))
+        )
     return any(role in user._role_names for role in roles)
 
 
