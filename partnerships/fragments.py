@@ -27,12 +27,15 @@ Why it is safe
   into the key.
 """
 
+import contextvars
 from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.dispatch import receiver
 
 TABLE = "partnerships_data_version"
 FUNCTION = "partnerships_data_changed"
@@ -121,11 +124,38 @@ def install(using="default", **kwargs) -> None:
                     cursor.execute(sql.format(trigger=trigger, table=table, function=FUNCTION))
 
 
+# The token as first read in this request, when the request is a GET or HEAD: a page asks for it
+# several times (the reader's roles, permissions and bodies, then the page), and reading it once
+# before all of them keeps the rule that nothing kept is older than its key. Only for requests
+# that should not write (a POST reads the token afresh after its own change) and never outside a
+# request: a long-running task worker must see every new version.
+_request_token: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "data_version_of_request", default=None
+)
+
+
+@receiver(request_started)
+def _start_request(sender, environ=None, **kwargs):
+    method = (environ or {}).get("REQUEST_METHOD", "")
+    _request_token.set({} if method in ("GET", "HEAD") else None)
+
+
+@receiver(request_finished)
+def _finish_request(sender, **kwargs):
+    _request_token.set(None)
+
+
 def data_version() -> str:
-    """The token of the governance data as last committed."""
+    """The token of the governance data as last committed (as first read, in a GET request)."""
+    memo = _request_token.get()
+    if memo:
+        return memo["token"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT token::text FROM partnerships_data_version")
-        return cursor.fetchone()[0]
+        token = cursor.fetchone()[0]
+    if memo is not None:
+        memo["token"] = token
+    return token
 
 
 def bump(cursor) -> None:
@@ -133,15 +163,27 @@ def bump(cursor) -> None:
     cursor.execute(BUMP_SQL)
 
 
-def cached[T](page: str, parts: tuple, render: Callable[[], T]) -> T:
+def sharing() -> bool:
+    return settings.FRAGMENT_CACHE and not connection.in_atomic_block
+
+
+def read_version() -> str | None:
+    """The version to key what a view keeps: read it before the view reads any of the data it
+    shows (its meeting, say), so that what is kept is never older than its key. None where
+    nothing is shared."""
+    return data_version() if sharing() else None
+
+
+def cached[T](page: str, parts: tuple, render: Callable[[], T], *, version=None) -> T:
     """render()'s result for this page and key parts, from the shared cache when it is there.
 
-    `parts` must hold the page's object and every reader-dependent value render() uses.
+    `parts` must hold the page's object and every reader-dependent value render() uses;
+    `version`, from read_version() before the page's object was read (else it is read now).
     """
-    if not settings.FRAGMENT_CACHE or connection.in_atomic_block:
+    if not sharing():
         return render()
     cache = caches["fragments"]
-    key = ":".join([page, data_version(), *map(str, parts)])
+    key = ":".join([page, version or data_version(), *map(str, parts)])
     value = cache.get(key)
     if value is None:
         value = render()

@@ -116,14 +116,14 @@ FAULTS = [
     Fault(
         name="shared agenda not keyed on the reader",
         path="meetings/views/meetings.py",
-        old='"meeting", (meeting.pk, *reader)',
-        new='"meeting", (meeting.pk,)',
+        old="        (meeting.pk, *reader),\n",
+        new="        (meeting.pk,),\n",
         tests=("tests/partnerships/test_fragments.py",),
     ),
     Fault(
         name="shared pages not keyed on the data version",
         path="partnerships/fragments.py",
-        old='key = ":".join([page, data_version(), *map(str, parts)])',
+        old='key = ":".join([page, version or data_version(), *map(str, parts)])',
         new='key = ":".join([page, *map(str, parts)])',
         tests=("tests/partnerships/test_fragments.py",),
     ),

@@ -164,6 +164,7 @@ def publish(request, pk):
 
 @login_not_required
 def item_detail(request, pk):
+    version = fragments.read_version()
     user = request.user
     item = (
         AgendaItem.objects.visible_to(user)
@@ -180,7 +181,10 @@ def item_detail(request, pk):
         user.has_perm("meetings.change_agendaitem"),
     )
     content, exempt = fragments.cached(
-        "item", (item.pk, *reader), lambda: _item_content(item, user, *reader[1:])
+        "item",
+        (item.pk, *reader),
+        lambda: _item_content(item, user, *reader[1:]),
+        version=version,
     )
     response = render(
         request,

@@ -123,6 +123,7 @@ def carried_forward_actions(meeting: Meeting, user) -> list[Action]:
 
 @login_not_required
 def meeting_detail(request, pk):
+    version = fragments.read_version()
     meeting = (
         Meeting.objects.visible_to(request.user)
         .select_related("body__partnership")
@@ -139,7 +140,10 @@ def meeting_detail(request, pk):
         user.has_perm("meetings.change_meeting"),
     )
     content, exempt = fragments.cached(
-        "meeting", (meeting.pk, *reader), lambda: _meeting_content(meeting, user, *reader[1:])
+        "meeting",
+        (meeting.pk, *reader),
+        lambda: _meeting_content(meeting, user, *reader[1:]),
+        version=version,
     )
     response = render(
         request, "meetings/meeting_detail.html", {"meeting": meeting, "content": content}

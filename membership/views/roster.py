@@ -39,6 +39,7 @@ class RosterView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        version = fragments.read_version()
         body = get_object_or_404(
             Body.objects.with_status().select_related("partnership"), slug=self.kwargs["slug"]
         )
@@ -57,6 +58,7 @@ class RosterView(TemplateView):
                 "roster",
                 (body.pk, on, datetime.date.today(), date_error, *reader),
                 lambda: _roster_content(body, on, date_error, *reader),
+                version=version,
             ),
         )
         return context
