@@ -47,10 +47,10 @@ FAULTS = [
     Fault(
         name="membership not scoped to the body",
         path="meetings/visibility.py",
-        old='        user._member_body_ids = frozenset(seats.values_list("body_id", flat=True))',
+        old='    return frozenset(seats.values_list("body_id", flat=True))',
         new=(
-            "        from partnerships.models import Body\n\n"
-            '        user._member_body_ids = frozenset(Body.objects.values_list("pk", flat=True))'
+            "    from partnerships.models import Body\n\n"
+            '    return frozenset(Body.objects.values_list("pk", flat=True))'
         ),
         tests=("tests/meetings/test_exempt_canary.py", "tests/meetings/test_papers.py"),
     ),
