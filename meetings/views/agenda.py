@@ -9,17 +9,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from membership.visibility import can_see_withheld_names, shown_name
+from membership.visibility import shown_name
 from partnerships import fragments
-from partnerships.audit import AccessEvent, record_access
 
 from .. import services
 from ..deadlines import LONDON, is_late, meeting_date, publication_deadline
 from ..forms import AgendaItemForm, PublishForm
 from ..models import AgendaItem, Meeting, Paper
 from ..notifications import item_position
-from ..visibility import reader_class
-from .meetings import is_exempt_item, no_store, not_visible
+from .meetings import is_exempt_item, no_store, not_visible, reader_key, shared_page
 
 
 def _require(request, perm: str) -> None:
@@ -174,28 +172,16 @@ def item_detail(request, pk):
     )
     if item is None:
         return not_visible(request)
-    # Everything about the reader that the content depends on, and nothing else, keys it.
-    reader = (
-        reader_class(user, item.meeting.body_id),
-        can_see_withheld_names(user),
-        user.has_perm("meetings.change_agendaitem"),
-    )
+    reader = reader_key(user, item.meeting.body_id, "meetings.change_agendaitem")
     content, exempt = fragments.cached(
         "item",
         (item.pk, *reader),
         lambda: _item_content(item, user, *reader[1:]),
         version=version,
     )
-    response = render(
-        request,
-        "meetings/item_detail.html",
-        {"item": item, "meeting": item.meeting, "content": content},
-    )
-    if not exempt:
-        return response
+    context = {"item": item, "meeting": item.meeting, "content": content}
     # Reads of exempt material are logged, as the paper and pack downloads are.
-    record_access(request, item, AccessEvent.Kind.EXEMPT_VIEWED)
-    return no_store(response)
+    return shared_page(request, "meetings/item_detail.html", context, item, exempt=exempt)
 
 
 def _item_content(item, user, names_visible: bool, can_edit: bool) -> tuple[str, bool]:

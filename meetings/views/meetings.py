@@ -133,24 +133,35 @@ def meeting_detail(request, pk):
     if meeting is None:
         return not_visible(request)
     user = request.user
-    # Everything about the reader that the content depends on, and nothing else, keys it.
-    reader = (
-        reader_class(user, meeting.body_id),
-        can_see_withheld_names(user),
-        user.has_perm("meetings.change_meeting"),
-    )
+    reader = reader_key(user, meeting.body_id, "meetings.change_meeting")
     content, exempt = fragments.cached(
         "meeting",
         (meeting.pk, *reader),
         lambda: _meeting_content(meeting, user, *reader[1:]),
         version=version,
     )
-    response = render(
-        request, "meetings/meeting_detail.html", {"meeting": meeting, "content": content}
+    context = {"meeting": meeting, "content": content}
+    return shared_page(request, "meetings/meeting_detail.html", context, meeting, exempt=exempt)
+
+
+def reader_key(user, body_id: int, edit_permission: str) -> tuple:
+    """Everything about the reader that a kept meeting or item page depends on, and nothing
+    else: the class the visibility layer puts them in for the body, whether withheld names are
+    shown to them, and whether they may edit."""
+    return (
+        reader_class(user, body_id),
+        can_see_withheld_names(user),
+        user.has_perm(edit_permission),
     )
-    if exempt:
-        record_access(request, meeting, AccessEvent.Kind.EXEMPT_VIEWED)
-    return no_store(response) if exempt else response
+
+
+def shared_page(request, template, context, obj, *, exempt: bool):
+    """The page around kept content; a read of exempt matter is logged and kept out of caches."""
+    response = render(request, template, context)
+    if not exempt:
+        return response
+    record_access(request, obj, AccessEvent.Kind.EXEMPT_VIEWED)
+    return no_store(response)
 
 
 def _meeting_content(meeting, user, names_visible: bool, can_edit: bool) -> tuple[str, bool]:
